@@ -1,0 +1,1 @@
+"""Workflows built on hitl: the reference questionnaire and its siblings."""

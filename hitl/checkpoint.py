@@ -1,0 +1,191 @@
+"""Checkpoint and RunInfo: the read side of the store, as a person's code sees it.
+
+A ``Checkpoint`` is a copy: its events are decoded from the stored JSON the
+first time they are read, so listing thousands costs no parsing, and changing
+one (the seed's ``checkpoint.output_event.user_input = ...``) never changes
+what is stored. Hand the changed one to ``run_from`` to branch with the edit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from hitl.errors import CheckpointLoadError
+from hitl.events import Event
+from hitl.serde import Serde
+from hitl.store.base import RUNNING, CheckpointRecord, RunRecord
+
+OWNER = f"{socket.gethostname()}:{os.getpid()}"
+"""Who drives a run: this host and process, so a run left 'running' by a dead
+process reads as interrupted."""
+
+
+def timestamp(value: float) -> datetime:
+    return datetime.fromtimestamp(value, tz=timezone.utc)
+
+
+class Checkpoint:
+    """One completed step of a run, or one answer (``last_completed_step == "human"``)."""
+
+    __slots__ = ("_ctx_state", "_input", "_output", "_record", "_serde")
+
+    def __init__(self, record: CheckpointRecord, serde: Serde) -> None:
+        self._record = record
+        self._serde = serde
+        self._input: Event | None = None
+        self._output: Event | None = None
+        self._ctx_state: dict[str, Any] | None = None
+
+    @property
+    def id(self) -> str:
+        return self._record.id
+
+    id_ = id
+
+    @property
+    def run_id(self) -> str:
+        return self._record.run_id
+
+    @property
+    def parent_id(self) -> str | None:
+        return self._record.parent_id
+
+    @property
+    def seq(self) -> int:
+        return self._record.seq
+
+    @property
+    def last_completed_step(self) -> str:
+        return self._record.step
+
+    @property
+    def input_event_type(self) -> str:
+        """The input event's type name, read without decoding the event."""
+        return self._record.input_type
+
+    @property
+    def output_event_type(self) -> str:
+        """The output event's type name, read without decoding the event."""
+        return self._record.output_type
+
+    @property
+    def created_at(self) -> datetime:
+        return timestamp(self._record.created_at)
+
+    def _where(self, which: str) -> str:
+        r = self._record
+        return f"run {r.run_id}, checkpoint {r.seq} ({r.id}), {which}"
+
+    @property
+    def input_event(self) -> Event:
+        if self._input is None:
+            self._input = self._serde.load(self._record.input, self._where("input_event"))
+        return self._input
+
+    @property
+    def output_event(self) -> Event:
+        if self._output is None:
+            self._output = self._serde.load(self._record.output, self._where("output_event"))
+        return self._output
+
+    @output_event.setter
+    def output_event(self, event: Event) -> None:
+        if not isinstance(event, Event):
+            raise TypeError(f"output_event must be an Event, not {type(event).__name__}")
+        self._output = event
+
+    @property
+    def ctx_state(self) -> dict[str, Any]:
+        """The run's saved state after this step, as a JSON dict (a copy)."""
+        if self._ctx_state is None:
+            try:
+                self._ctx_state = json.loads(self._record.state)
+            except ValueError as exc:
+                raise CheckpointLoadError(f"{self._where('ctx_state')}: not JSON ({exc})") from None
+        return self._ctx_state
+
+    @property
+    def edited_output(self) -> Event | None:
+        """The output event as the caller left it, if they ever read or set it."""
+        return self._output
+
+    @property
+    def record(self) -> CheckpointRecord:
+        """The stored row behind this checkpoint (immutable)."""
+        return self._record
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Checkpoint) and other._record == self._record
+
+    def __hash__(self) -> int:
+        return hash(self._record.id)
+
+    def __repr__(self) -> str:
+        def shown(read: Any) -> str:
+            try:
+                return repr(read())
+            except CheckpointLoadError as exc:
+                return f"<unreadable: {exc}>"
+
+        return (
+            f"Checkpoint(id_={self.id!r}, run_id={self.run_id!r}, seq={self.seq}, "
+            f"last_completed_step={self.last_completed_step!r}, "
+            f"input_event={shown(lambda: self.input_event)}, "
+            f"output_event={shown(lambda: self.output_event)}, "
+            f"ctx_state={shown(lambda: self.ctx_state)})"
+        )
+
+
+def _alive(owner: str | None) -> bool:
+    if not owner:
+        return False
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's process: we cannot tell, so assume it lives
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """One run as ``runs()`` lists it. The runs that share a ``session`` form a tree."""
+
+    run_id: str
+    flow: str
+    status: str
+    branched_from: str | None
+    session: str
+    created_at: datetime
+    updated_at: datetime
+    error: str | None
+    checkpoint_count: int
+    tip: str | None
+    interrupted: bool
+    """True when the run was left running by a process that is gone (a crash):
+    ``resume`` re-runs the step it was in."""
+
+    @classmethod
+    def from_record(cls, run: RunRecord) -> RunInfo:
+        return cls(
+            run_id=run.run_id,
+            flow=run.flow,
+            status=run.status,
+            branched_from=run.branched_from,
+            session=run.session,
+            created_at=timestamp(run.created_at),
+            updated_at=timestamp(run.updated_at),
+            error=run.error,
+            checkpoint_count=run.tip_seq + 1,
+            tip=run.tip,
+            interrupted=run.status == RUNNING and not _alive(run.owner),
+        )

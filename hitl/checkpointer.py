@@ -1,0 +1,408 @@
+"""WorkflowCheckpointer: the public face of the engine.
+
+It runs a workflow with a checkpoint after every completed step, pauses runs
+on questions, takes answers, resumes runs, and branches from any checkpoint.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from hitl.answers import check_text, raise_errors
+from hitl.checkpoint import OWNER, Checkpoint, RunInfo
+from hitl.errors import CheckpointNotFound, ConflictError, RunNotFound, RunNotWaiting
+from hitl.events import Event, InputRequiredEvent, StartEvent
+from hitl.runner import Cursor, Engine, RunHandler, status_after
+from hitl.serde import DEFAULT_MAX_EVENT_BYTES, Serde
+from hitl.store.base import COMPLETED, RUNNING, CheckpointRecord, CheckpointStore, RunRecord
+from hitl.store.memory import MemoryStore
+from hitl.workflow import HUMAN, Workflow
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class CheckpointsView(Mapping[str, list[Checkpoint]]):
+    """``ckptr.checkpoints``: run_id -> that run's checkpoints, read from the store.
+
+    Read-only; each access reads afresh and hands out copies.
+    """
+
+    def __init__(self, ckptr: WorkflowCheckpointer) -> None:
+        self._ckptr = ckptr
+
+    def __getitem__(self, run_id: str) -> list[Checkpoint]:
+        ckptr = self._ckptr
+        run = ckptr.store.get_run(run_id)
+        if run is None or run.flow != ckptr.workflow.flow_name:
+            raise KeyError(run_id)
+        return [ckptr._checkpoint(r) for r in ckptr.store.run_checkpoints(run_id)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([r.run_id for r in self._ckptr.store.list_runs(self._ckptr.workflow.flow_name)])
+
+    def __len__(self) -> int:
+        return len(self._ckptr.store.list_runs(self._ckptr.workflow.flow_name))
+
+    def __contains__(self, run_id: object) -> bool:
+        if not isinstance(run_id, str):
+            return False
+        run = self._ckptr.store.get_run(run_id)
+        return run is not None and run.flow == self._ckptr.workflow.flow_name
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+class WorkflowCheckpointer:
+    """Runs ``workflow`` with a checkpoint after every completed step, in ``store``.
+
+    ``store`` defaults to a fresh ``MemoryStore``; the app uses ``SqliteStore``.
+    ``max_event_bytes`` caps each stored event (1 MiB by default). ``clock``
+    and ``new_id`` are for tests that need fixed times and ids.
+    """
+
+    def __init__(
+        self,
+        workflow: Workflow,
+        store: CheckpointStore | None = None,
+        *,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        clock: Callable[[], float] = time.time,
+        new_id: Callable[[], str] = new_id,
+    ) -> None:
+        self.store: CheckpointStore = store if store is not None else MemoryStore()
+        self._unsaved = MemoryStore()  # runs started with store_checkpoints=False
+        self._max_event_bytes = max_event_bytes
+        self._clock = clock
+        self._new_id = new_id
+        self.workflow = workflow
+
+    # -- the workflow -----------------------------------------------------------------
+
+    @property
+    def workflow(self) -> Workflow:
+        return self._engine.workflow
+
+    @workflow.setter
+    def workflow(self, workflow: Workflow) -> None:
+        if not isinstance(workflow, Workflow):
+            raise TypeError(f"workflow must be a Workflow, not {type(workflow).__name__}")
+        serde = Serde(workflow.spec.registry, self._max_event_bytes)
+        self._engine = Engine(workflow, serde, self._clock, self._new_id)
+
+    @property
+    def serde(self) -> Serde:
+        return self._engine.serde
+
+    # -- starting, answering, resuming, branching -------------------------------------
+
+    def run(self, *, store_checkpoints: bool = True, **fields: Any) -> RunHandler:
+        """Start a new run with ``StartEvent(**fields)``; the run is recorded at once."""
+        errors = []
+        for name, value in fields.items():
+            errors.extend(check_text(name, value, self._max_event_bytes))
+        raise_errors("StartEvent", errors)
+        start = StartEvent(**fields)
+        start_text = self.serde.dump(start)
+        store = self.store if store_checkpoints else self._unsaved
+        run_id, now = self._new_id(), self._clock()
+        store.create_run(RunRecord(
+            run_id, self.workflow.flow_name, run_id, None, start_text, RUNNING, None, OWNER,
+            None, -1, now, now,
+        ))
+        cursor = Cursor(start, start_text, self.workflow.new_state(), False, None, 0, None)
+        return RunHandler(self._engine, store, run_id, cursor)
+
+    def answer(self, run_id: str, /, at: str | None = None, **answers: Any) -> RunHandler:
+        """Answer the run's pending question, save the answer, and go on.
+
+        The answer is checked against the question's rules and stored as a
+        ``human`` checkpoint before this returns. ``at`` names the question's
+        checkpoint: if the run has moved past it, ``ConflictError``.
+        """
+        store, run = self._find_run(run_id)
+        tip = self._tip(run)
+        if tip is None or tip.step == HUMAN or not self._is_question(tip.output_type):
+            raise RunNotWaiting(
+                f"run {run_id} has no question pending (it is {run.status})"
+            )
+        if at is not None and at != tip.id:
+            self._record(at)  # CheckpointNotFound for an id that was never stored
+            raise ConflictError(
+                f"checkpoint {at} is no longer the latest of run {run_id}: "
+                "the question was answered elsewhere; reload the run"
+            )
+        question = self.serde.load(tip.output, self._where(tip, "output_event"))
+        assert isinstance(question, InputRequiredEvent)
+        answered = question.answered(answers, limit=self._max_event_bytes)
+        return self._continue_with(store, run, tip, answered, tip.output)
+
+    def resume(self, run_id: str) -> RunHandler:
+        """Go on from the run's latest checkpoint.
+
+        A waiting run gives its question again; a run cut off mid-step (a crash)
+        or failed runs that step again; a completed run gives its result.
+        """
+        store, run = self._find_run(run_id)
+        cursor = self._cursor(run, self._tip(run))
+        if status_after(cursor.event, cursor.answered) == RUNNING:
+            store.set_status(run_id, RUNNING, error=None, owner=OWNER, at=self._clock())
+        return RunHandler(self._engine, store, run_id, cursor)
+
+    def run_from(self, checkpoint: Checkpoint, *, store_checkpoints: bool = True) -> RunHandler:
+        """Start a new run, in the same session, from ``checkpoint``.
+
+        If its ``output_event`` was changed, the change is checked like an
+        answer and stored as the new run's first checkpoint (a ``human`` one);
+        otherwise the new run goes on from the checkpoint as it was.
+        """
+        origin = self._record(checkpoint.id)
+        source = self._run_record(origin.run_id)
+        flow = self.workflow.flow_name
+        if source.flow != flow:
+            raise ValueError(
+                f"checkpoint {origin.id} belongs to flow {source.flow!r}; "
+                f"this checkpointer runs {flow!r}"
+            )
+        store = self.store if store_checkpoints else self._unsaved
+        run_id, now = self._new_id(), self._clock()
+        before = self.serde.load(origin.output, self._where(origin, "output_event"))
+        after = checkpoint.edited_output
+        first = None
+        if after is not None and after.model_dump() != before.model_dump():
+            edited = _edit(before, after, self._max_event_bytes)
+            edited_text = self.serde.dump(edited)
+            first = CheckpointRecord(
+                self._new_id(), run_id, origin.id, 0, flow, HUMAN, origin.output_type,
+                origin.output, type(edited).__name__, edited_text, origin.state, now,
+            )
+        run = RunRecord(
+            run_id, flow, source.session, origin.id, None, RUNNING, None, OWNER, None, -1, now, now
+        )
+        cursor = self._cursor(run, first or origin)
+        run = replace(run, status=status_after(cursor.event, cursor.answered))
+        store.create_run(run, first)
+        return RunHandler(self._engine, store, run_id, cursor)
+
+    def _continue_with(
+        self,
+        store: CheckpointStore,
+        run: RunRecord,
+        tip: CheckpointRecord,
+        answered: Event,
+        before_text: str,
+    ) -> RunHandler:
+        own = tip.run_id == run.run_id
+        record = CheckpointRecord(
+            self._new_id(), run.run_id, tip.id, tip.seq + 1 if own else 0,
+            run.flow, HUMAN, tip.output_type, before_text, type(answered).__name__,
+            self.serde.dump(answered), tip.state, self._clock(),
+        )
+        store.append(record, RUNNING, OWNER)
+        state = self.serde.load_state(tip.state, self.workflow.state_type, self._where(tip, "ctx_state"))
+        cursor = Cursor(answered, record.output, state, True, record.id, record.seq + 1, record)
+        return RunHandler(self._engine, store, run.run_id, cursor)
+
+    # -- reading ----------------------------------------------------------------------
+
+    @property
+    def checkpoints(self) -> Mapping[str, list[Checkpoint]]:
+        """Read-only mapping of run_id to its checkpoints, for this workflow's runs."""
+        return CheckpointsView(self)
+
+    def filter_checkpoints(
+        self,
+        run_id: str | None = None,
+        last_completed_step: str | None = None,
+        input_event_type: type[Event] | str | None = None,
+        output_event_type: type[Event] | str | None = None,
+    ) -> list[Checkpoint]:
+        """Checkpoints matching every filter given (at least one), in stored order.
+
+        Event types are classes or names and match exactly (not subclasses).
+        """
+        if run_id is None and last_completed_step is None and input_event_type is None \
+                and output_event_type is None:
+            raise ValueError(
+                "filter_checkpoints needs at least one filter: run_id, last_completed_step, "
+                "input_event_type or output_event_type"
+            )
+        records = self.store.find_checkpoints(
+            self.workflow.flow_name,
+            run_id=None if run_id is None else str(run_id),
+            step=None if last_completed_step is None else str(last_completed_step),
+            input_type=_type_name(input_event_type),
+            output_type=_type_name(output_event_type),
+        )
+        return [self._checkpoint(r) for r in records]
+
+    def get_checkpoint(self, checkpoint_id: str) -> Checkpoint:
+        return self._checkpoint(self._record(checkpoint_id))
+
+    def get_run(self, run_id: str) -> RunInfo:
+        return RunInfo.from_record(self._find_run(run_id)[1])
+
+    def runs(self) -> list[RunInfo]:
+        """This workflow's stored runs, oldest first."""
+        return [RunInfo.from_record(r) for r in self.store.list_runs(self.workflow.flow_name)]
+
+    def pending_question(self, run_id: str) -> tuple[Checkpoint, InputRequiredEvent] | None:
+        """The checkpoint holding the run's unanswered question and the question, if any."""
+        _, run = self._find_run(run_id)
+        tip = self._tip(run)
+        if tip is None or tip.step == HUMAN or not self._is_question(tip.output_type):
+            return None
+        checkpoint = self._checkpoint(tip)
+        question = checkpoint.output_event
+        assert isinstance(question, InputRequiredEvent)
+        return checkpoint, question
+
+    def lineage(self, run_id: str) -> list[Checkpoint]:
+        """The checkpoints that led to the run's tip, through the runs it branched from."""
+        _, run = self._find_run(run_id)
+        records = self._store_of(run.run_id).run_checkpoints(run.run_id)
+        origin_id = run.branched_from
+        while origin_id is not None:
+            origin = self._record(origin_id)
+            earlier = self._store_of(origin.run_id).run_checkpoints(origin.run_id)
+            records = [r for r in earlier if r.seq <= origin.seq] + records
+            origin_id = self._run_record(origin.run_id).branched_from
+        return [self._checkpoint(r) for r in records]
+
+    # -- retention --------------------------------------------------------------------
+
+    def delete_run(self, run_id: str) -> list[str]:
+        """Delete a run and every run branched from it; the ids deleted."""
+        _, run = self._find_run(run_id)
+        doomed = [run.run_id]
+        family = [r for r in self.store.list_runs() if r.session == run.session]
+        checkpoint_runs = {}
+        for r in family:
+            for c in self.store.run_checkpoints(r.run_id):
+                checkpoint_runs[c.id] = r.run_id
+        changed = True
+        while changed:
+            changed = False
+            for r in family:
+                if r.run_id not in doomed and checkpoint_runs.get(r.branched_from or "") in doomed:
+                    doomed.append(r.run_id)
+                    changed = True
+        self.store.delete_runs(doomed)
+        return doomed
+
+    def delete_session(self, session: str) -> list[str]:
+        """Delete every run of a session (a run's ``session`` is its root run's id)."""
+        doomed = [r.run_id for r in self.store.list_runs() if r.session == session]
+        if not doomed:
+            raise RunNotFound(f"no session {session}")
+        self.store.delete_runs(doomed)
+        return doomed
+
+    def prune(self, older_than: timedelta | float) -> list[str]:
+        """Delete completed sessions of this flow unchanged for ``older_than``
+        (a timedelta or seconds); the sessions deleted.
+
+        A session is completed when the run changed last in it has completed.
+        """
+        age = older_than.total_seconds() if isinstance(older_than, timedelta) else older_than
+        cutoff = self._clock() - age
+        sessions: dict[str, list[RunRecord]] = {}
+        for r in self.store.list_runs(self.workflow.flow_name):
+            sessions.setdefault(r.session, []).append(r)
+        doomed = []
+        for session, family in sessions.items():
+            latest = max(family, key=lambda r: r.updated_at)
+            if latest.status == COMPLETED and latest.updated_at < cutoff:
+                doomed.append(session)
+                self.store.delete_runs([r.run_id for r in family])
+        return doomed
+
+    # -- internals --------------------------------------------------------------------
+
+    def _checkpoint(self, record: CheckpointRecord) -> Checkpoint:
+        return Checkpoint(record, self.serde)
+
+    def _where(self, record: CheckpointRecord, which: str) -> str:
+        return f"run {record.run_id}, checkpoint {record.seq} ({record.id}), {which}"
+
+    def _is_question(self, type_name: str) -> bool:
+        cls = self.serde.event_type(type_name, f"event type {type_name!r}")
+        return issubclass(cls, InputRequiredEvent)
+
+    def _store_of(self, run_id: str) -> CheckpointStore:
+        return self._unsaved if self._unsaved.get_run(run_id) is not None else self.store
+
+    def _find_run(self, run_id: str) -> tuple[CheckpointStore, RunRecord]:
+        for store in (self._unsaved, self.store):
+            run = store.get_run(run_id)
+            if run is not None:
+                return store, run
+        raise RunNotFound(f"no run {run_id}")
+
+    def _run_record(self, run_id: str) -> RunRecord:
+        return self._find_run(run_id)[1]
+
+    def _record(self, checkpoint_id: str) -> CheckpointRecord:
+        for store in (self.store, self._unsaved):
+            record = store.get_checkpoint(checkpoint_id)
+            if record is not None:
+                return record
+        raise CheckpointNotFound(f"no checkpoint {checkpoint_id}")
+
+    def _tip(self, run: RunRecord) -> CheckpointRecord | None:
+        """The run's latest checkpoint; for a branch with none yet, the one it came from."""
+        if run.tip is not None:
+            return self._record(run.tip)
+        if run.branched_from is not None:
+            return self._record(run.branched_from)
+        return None
+
+    def _cursor(self, run: RunRecord, tip: CheckpointRecord | None) -> Cursor:
+        serde = self.serde
+        if tip is None:
+            start_text = run.start or ""
+            start = serde.load(start_text, f"run {run.run_id}, start event")
+            return Cursor(start, start_text, self.workflow.new_state(), False, None, 0, None)
+        event = serde.load(tip.output, self._where(tip, "output_event"))
+        state = serde.load_state(tip.state, self.workflow.state_type, self._where(tip, "ctx_state"))
+        own = tip.run_id == run.run_id
+        return Cursor(
+            event, tip.output, state, tip.step == HUMAN, tip.id,
+            tip.seq + 1 if own else 0, tip if own else None,
+        )
+
+
+def _type_name(value: type[Event] | str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, type):
+        return value.__name__
+    return str(value)
+
+
+def _edit(before: Event, after: Event, limit: int) -> Event:
+    """``before`` with the fields ``after`` changed, checked as a person's input."""
+    if type(after) is not type(before):
+        raise TypeError(
+            f"an edit may not change the event's type ({type(before).__name__} "
+            f"to {type(after).__name__})"
+        )
+    old = before.model_dump()
+    changes = {k: v for k, v in after.model_dump().items() if old.get(k, _MISSING) != v}
+    if isinstance(before, InputRequiredEvent):
+        return before.answered(changes, limit=limit)
+    errors = []
+    for name, value in changes.items():
+        errors.extend(check_text(name, value, limit))
+    raise_errors(type(before).__name__, errors)
+    return type(before).model_validate({**old, **changes})
+
+
+_MISSING = object()

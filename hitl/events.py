@@ -1,0 +1,106 @@
+"""Events: the typed pydantic messages that steps pass to one another."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from hitl.answers import Rules, check_rules, check_text, field_error, raise_errors, rules_for
+from hitl.errors import WorkflowValidationError
+
+RESERVED_ANSWER_NAMES = frozenset({"at", "run_id"})
+
+
+class Event(BaseModel):
+    """Base of every event. Unknown fields are refused, so stored data stays exact."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: Bump when a stored event of this type needs reading differently.
+    event_version: ClassVar[int] = 1
+
+
+class StartEvent(Event):
+    """Starts a run. Takes any keyword fields: ``StartEvent(topic="chemistry").topic``."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class StopEvent(Event):
+    """Ends a run; ``result`` is what awaiting the run's handler gives."""
+
+    result: Any = None
+
+
+class InputRequiredEvent(Event):
+    """A question for a person. ``message`` is the prompt; the fields a subclass
+    adds are its answer slots, declared with :func:`hitl.answer_field`."""
+
+    message: str
+
+    answer_rules: ClassVar[dict[str, Rules]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        rules: dict[str, Rules] = {}
+        for name, field in cls.model_fields.items():
+            if name == "message":
+                continue
+            if name in RESERVED_ANSWER_NAMES:
+                raise WorkflowValidationError(
+                    f"{cls.__name__}: an answer field may not be named {name!r}"
+                )
+            rules[name] = rules_for(name, field)
+        cls.answer_rules = rules
+
+    def answers(self) -> dict[str, Any]:
+        """The answer fields and their current values."""
+        return {name: getattr(self, name) for name in self.answer_rules}
+
+    def answered(self, answers: dict[str, Any], *, limit: int = 1 << 20) -> InputRequiredEvent:
+        """A copy of this question with ``answers`` set, checked against its rules.
+
+        Raises ``pydantic.ValidationError`` naming the field for an unknown field,
+        a wrong type, unsafe or oversized text, or a broken rule. Fields left out
+        keep their values.
+        """
+        cls = type(self)
+        errors = []
+        for name, value in answers.items():
+            if name not in cls.answer_rules:
+                reason = (
+                    "the prompt is set by the step, not by an answer"
+                    if name in cls.model_fields
+                    else "not an answer field of this question"
+                )
+                errors.append(field_error("not_an_answer", reason, name, value))
+            else:
+                errors.extend(check_text(name, value, limit))
+        raise_errors(cls.__name__, errors)
+        merged = self.model_dump()
+        merged.update(answers)
+        event = cls.model_validate(merged)
+        event.check_rules()
+        return event
+
+    def check_rules(self) -> None:
+        """Raise ``pydantic.ValidationError`` if an answer field breaks its rules."""
+        errors = []
+        for name, rules in self.answer_rules.items():
+            errors.extend(check_rules(name, rules, getattr(self, name)))
+        raise_errors(type(self).__name__, errors)
+
+
+def is_question(event: Event) -> bool:
+    return isinstance(event, InputRequiredEvent)
+
+
+__all__ = [
+    "Event",
+    "InputRequiredEvent",
+    "StartEvent",
+    "StopEvent",
+    "is_question",
+]

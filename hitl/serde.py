@@ -1,0 +1,105 @@
+"""Closed-world JSON envelopes: ``{"type": name, "v": version, "data": {...}}``.
+
+A stored type name is only ever looked up in the workflow's own registry of
+event classes; nothing read from data is imported, and nothing is pickled.
+Sizes are checked before anything is parsed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from hitl.errors import CheckpointLoadError, PayloadTooLarge, UnknownEventType
+from hitl.events import Event
+
+DEFAULT_MAX_EVENT_BYTES = 1 << 20  # 1 MiB
+
+
+def describe(exc: ValidationError) -> str:
+    """One line naming each failing field: ``field 'objective': Input should be ...``."""
+    parts = []
+    for error in exc.errors():
+        loc = ".".join(str(p) for p in error["loc"]) or "(the event)"
+        parts.append(f"field {loc!r}: {error['msg']}")
+    return "; ".join(parts)
+
+
+class Serde:
+    """Encodes events for the store and decodes them against one registry."""
+
+    __slots__ = ("max_bytes", "registry")
+
+    def __init__(self, registry: dict[str, type[Event]], max_bytes: int = DEFAULT_MAX_EVENT_BYTES):
+        self.registry = registry
+        self.max_bytes = max_bytes
+
+    def dump(self, event: Event) -> str:
+        cls = type(event)
+        text = (
+            '{"type":"' + cls.__name__ + '","v":' + str(cls.event_version)
+            + ',"data":' + event.model_dump_json() + "}"
+        )
+        if len(text) > self.max_bytes:
+            raise PayloadTooLarge(
+                f"{cls.__name__} is {len(text)} bytes, over the cap of {self.max_bytes}"
+            )
+        return text
+
+    def event_type(self, name: str, where: str) -> type[Event]:
+        cls = self.registry.get(name)
+        if cls is None:
+            raise UnknownEventType(
+                f"{where}: unknown event type {name[:80]!r}; this workflow knows "
+                + ", ".join(sorted(self.registry))
+            )
+        return cls
+
+    def load(self, text: str, where: str) -> Event:
+        """Decode one envelope; ``where`` (run, checkpoint, which event) leads any error."""
+        if len(text) > self.max_bytes:
+            raise CheckpointLoadError(f"{where}: {len(text)} bytes, over the cap of {self.max_bytes}")
+        try:
+            envelope = json.loads(text)
+        except ValueError as exc:
+            raise CheckpointLoadError(f"{where}: not valid JSON ({exc})") from None
+        if (
+            not isinstance(envelope, dict)
+            or set(envelope) != {"type", "v", "data"}
+            or not isinstance(envelope["type"], str)
+            or not isinstance(envelope["v"], int)
+            or not isinstance(envelope["data"], dict)
+        ):
+            raise CheckpointLoadError(f"{where}: not an event envelope {{type, v, data}}")
+        cls = self.event_type(envelope["type"], where)
+        if envelope["v"] > cls.event_version:
+            raise CheckpointLoadError(
+                f"{where}: {cls.__name__} version {envelope['v']} was written by a newer flow "
+                f"(this one reads version {cls.event_version})"
+            )
+        try:
+            return cls.model_validate(envelope["data"])
+        except ValidationError as exc:
+            raise CheckpointLoadError(f"{where}: {cls.__name__}: {describe(exc)}") from None
+
+    def load_state(self, text: str, state_type: type[BaseModel], where: str) -> BaseModel:
+        if len(text) > self.max_bytes:
+            raise CheckpointLoadError(f"{where}: {len(text)} bytes, over the cap of {self.max_bytes}")
+        try:
+            raw: Any = json.loads(text)
+            if not isinstance(raw, dict) or not isinstance(raw.get("state"), dict):
+                raise ValueError("no state object")
+        except ValueError as exc:
+            raise CheckpointLoadError(f"{where}: not a saved state ({exc})") from None
+        try:
+            return state_type.model_validate(raw["state"])
+        except ValidationError as exc:
+            raise CheckpointLoadError(f"{where}: {state_type.__name__}: {describe(exc)}") from None
+
+    def dump_state(self, state: BaseModel) -> str:
+        text = '{"state":' + state.model_dump_json() + "}"
+        if len(text) > self.max_bytes:
+            raise PayloadTooLarge(f"the run's state is {len(text)} bytes, over the cap of {self.max_bytes}")
+        return text

@@ -1,0 +1,104 @@
+"""The store protocol and the rows it keeps.
+
+A store keeps runs and checkpoints as rows of plain values (events and state as
+JSON text). It knows nothing of workflows: the engine encodes before it writes
+and decodes after it reads, so a store can never be made to import anything.
+
+Every method is synchronous and short; a store may be used from several
+threads (the UI's workers) and, for the SQLite store, several processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+RUNNING = "running"
+WAITING = "waiting"
+COMPLETED = "completed"
+FAILED = "failed"
+STATUSES = (RUNNING, WAITING, COMPLETED, FAILED)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointRecord:
+    """One stored checkpoint. ``input``, ``output`` and ``state`` are JSON text."""
+
+    id: str
+    run_id: str
+    parent_id: str | None
+    seq: int
+    flow: str
+    step: str
+    input_type: str
+    input: str
+    output_type: str
+    output: str
+    state: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One stored run. ``start`` is the StartEvent's JSON (None for a branch, whose
+    origin is the checkpoint ``branched_from``); ``tip`` is its latest checkpoint."""
+
+    run_id: str
+    flow: str
+    session: str
+    branched_from: str | None
+    start: str | None
+    status: str
+    error: str | None
+    owner: str | None
+    tip: str | None
+    tip_seq: int
+    created_at: float
+    updated_at: float
+
+
+@runtime_checkable
+class CheckpointStore(Protocol):
+    """What the engine needs of a store. A PostgreSQL store implements the same."""
+
+    def create_run(self, run: RunRecord, first: CheckpointRecord | None = None) -> None:
+        """Record a new run, with its first checkpoint in the same transaction if given."""
+
+    def append(self, checkpoint: CheckpointRecord, status: str, owner: str | None) -> None:
+        """Add ``checkpoint`` at the run's tip; set the run's status and the process
+        that drives it now.
+
+        Compare-and-set: ``checkpoint.seq`` must be the run's ``tip_seq + 1``,
+        else ``ConflictError`` and nothing is written.
+        """
+
+    def set_status(
+        self, run_id: str, status: str, *, error: str | None, owner: str | None, at: float
+    ) -> None:
+        """Set a run's status (a failure's error text, the process that drives it)."""
+
+    def get_run(self, run_id: str) -> RunRecord | None: ...
+
+    def list_runs(self, flow: str | None = None) -> list[RunRecord]:
+        """Runs in the order they were created, of one flow or of all."""
+
+    def run_checkpoints(self, run_id: str) -> list[CheckpointRecord]:
+        """A run's checkpoints in order (``seq`` from 0)."""
+
+    def get_checkpoint(self, checkpoint_id: str) -> CheckpointRecord | None: ...
+
+    def find_checkpoints(
+        self,
+        flow: str,
+        *,
+        run_id: str | None = None,
+        step: str | None = None,
+        input_type: str | None = None,
+        output_type: str | None = None,
+    ) -> list[CheckpointRecord]:
+        """Checkpoints of ``flow`` matching every given filter, in the order stored."""
+
+    def delete_runs(self, run_ids: list[str]) -> int:
+        """Delete these runs and their checkpoints; how many runs went."""
+
+    def close(self) -> None: ...

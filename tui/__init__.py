@@ -1,0 +1,1 @@
+"""The person's face of hitl: the Textual app and the `hitl` command."""
