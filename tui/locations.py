@@ -1,0 +1,33 @@
+"""Where hitl keeps its data: every path in one place, each overridable.
+
+The store: ``--db PATH``, else ``HITL_DB``, else ``hitl.db`` in the user data dir.
+User flows: ``--flows-dir DIR``, else ``HITL_FLOWS``, else ``flows/`` in the user
+data dir. Exports go to the current directory unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+APP_NAME = "hitl"
+
+
+def data_dir() -> Path:
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def db_path(override: str | os.PathLike[str] | None = None) -> Path:
+    """The store file to open (its folder is created)."""
+    chosen = override or os.environ.get("HITL_DB")
+    path = Path(chosen).expanduser() if chosen else data_dir() / "hitl.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def flows_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of the person's own TOML questionnaires (may not exist)."""
+    chosen = override or os.environ.get("HITL_FLOWS")
+    return Path(chosen).expanduser() if chosen else data_dir() / "flows"
