@@ -6,12 +6,14 @@ on questions, takes answers, resumes runs, and branches from any checkpoint.
 
 from __future__ import annotations
 
+import os
+import random
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
+
+from pydantic import BaseModel
 
 from hitl.answers import check_text, raise_errors
 from hitl.checkpoint import OWNER, Checkpoint, RunInfo
@@ -24,8 +26,21 @@ from hitl.store.memory import MemoryStore
 from hitl.workflow import HUMAN, Workflow
 
 
+_random = random.Random(os.urandom(32))
+os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(32)))
+
+
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A UUIDv7: a millisecond timestamp then 74 random bits.
+
+    Ids sort by creation time, so a store's id index grows at one end. The bits
+    come from a generator seeded from the OS (again in every forked child):
+    ids need to be unique, not secret.
+    """
+    bits = (time.time_ns() // 1_000_000) << 80 | _random.getrandbits(80)
+    bits = bits & ~(0xF << 76 | 0x3 << 62) | 0x7 << 76 | 0x2 << 62
+    h = f"{bits:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class CheckpointsView(Mapping[str, list[Checkpoint]]):
@@ -128,21 +143,25 @@ class WorkflowCheckpointer:
         checkpoint: if the run has moved past it, ``ConflictError``.
         """
         store, run = self._find_run(run_id)
-        tip = self._tip(run)
-        if tip is None or tip.step == HUMAN or not self._is_question(tip.output_type):
-            raise RunNotWaiting(
-                f"run {run_id} has no question pending (it is {run.status})"
-            )
+        hot = self._engine.waiting.get(run_id)
+        if hot is not None and run.tip == hot.tip.id:
+            tip, question_type, values, state = hot
+        else:
+            tip = self._tip(run)
+            if tip is None or tip.step == HUMAN or not self._is_question(tip.output_type):
+                raise RunNotWaiting(f"run {run_id} has no question pending (it is {run.status})")
+            question = self.serde.load(tip.output, self._where(tip, "output_event"))
+            assert isinstance(question, InputRequiredEvent)
+            question_type, values, state = type(question), question.model_dump(), None
         if at is not None and at != tip.id:
             self._record(at)  # CheckpointNotFound for an id that was never stored
             raise ConflictError(
                 f"checkpoint {at} is no longer the latest of run {run_id}: "
                 "the question was answered elsewhere; reload the run"
             )
-        question = self.serde.load(tip.output, self._where(tip, "output_event"))
-        assert isinstance(question, InputRequiredEvent)
-        answered = question.answered(answers, limit=self._max_event_bytes)
-        return self._continue_with(store, run, tip, answered, tip.output)
+        answered = question_type.from_answers(values, answers, limit=self._max_event_bytes)
+        self._engine.waiting.pop(run_id, None)
+        return self._continue_with(store, run, tip, answered, state)
 
     def resume(self, run_id: str) -> RunHandler:
         """Go on from the run's latest checkpoint.
@@ -187,7 +206,7 @@ class WorkflowCheckpointer:
             run_id, flow, source.session, origin.id, None, RUNNING, None, OWNER, None, -1, now, now
         )
         cursor = self._cursor(run, first or origin)
-        run = replace(run, status=status_after(cursor.event, cursor.answered))
+        run = run._replace(status=status_after(cursor.event, cursor.answered))
         store.create_run(run, first)
         return RunHandler(self._engine, store, run_id, cursor)
 
@@ -197,16 +216,20 @@ class WorkflowCheckpointer:
         run: RunRecord,
         tip: CheckpointRecord,
         answered: Event,
-        before_text: str,
+        state: BaseModel | None = None,
     ) -> RunHandler:
+        """Store ``answered`` as the person's checkpoint after ``tip``, then go on."""
         own = tip.run_id == run.run_id
         record = CheckpointRecord(
             self._new_id(), run.run_id, tip.id, tip.seq + 1 if own else 0,
-            run.flow, HUMAN, tip.output_type, before_text, type(answered).__name__,
+            run.flow, HUMAN, tip.output_type, tip.output, type(answered).__name__,
             self.serde.dump(answered), tip.state, self._clock(),
         )
         store.append(record, RUNNING, OWNER)
-        state = self.serde.load_state(tip.state, self.workflow.state_type, self._where(tip, "ctx_state"))
+        if state is None:
+            state = self.serde.load_state(
+                tip.state, self.workflow.state_type, self._where(tip, "ctx_state")
+            )
         cursor = Cursor(answered, record.output, state, True, record.id, record.seq + 1, record)
         return RunHandler(self._engine, store, run.run_id, cursor)
 

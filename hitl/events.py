@@ -66,7 +66,13 @@ class InputRequiredEvent(Event):
         a wrong type, unsafe or oversized text, or a broken rule. Fields left out
         keep their values.
         """
-        cls = type(self)
+        return type(self).from_answers(self.model_dump(), answers, limit=limit)
+
+    @classmethod
+    def from_answers(
+        cls, values: dict[str, Any], answers: dict[str, Any], *, limit: int = 1 << 20
+    ) -> InputRequiredEvent:
+        """The question whose fields are ``values`` (as the step built it), answered."""
         errors = []
         for name, value in answers.items():
             if name not in cls.answer_rules:
@@ -79,9 +85,7 @@ class InputRequiredEvent(Event):
             else:
                 errors.extend(check_text(name, value, limit))
         raise_errors(cls.__name__, errors)
-        merged = self.model_dump()
-        merged.update(answers)
-        event = cls.model_validate(merged)
+        event = cls.model_validate({**values, **answers})
         event.check_rules()
         return event
 

@@ -8,9 +8,10 @@ question (the run waits) or a StopEvent (the run completes).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Generator
-from dataclasses import dataclass
-from typing import Any
+import types
+from collections.abc import Callable, Coroutine, Generator
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -30,6 +31,22 @@ from hitl.store.base import (
 from hitl.workflow import Workflow
 
 
+class Waiting(NamedTuple):
+    """A question this process just stored, kept so answering it needs no decoding.
+
+    ``values`` is the question's ``model_dump()`` taken when it was stored, so
+    nothing done to the event handed to the caller can leak into the answer.
+    """
+
+    tip: CheckpointRecord
+    question_type: type[InputRequiredEvent]
+    values: dict[str, Any]
+    state: BaseModel
+
+
+WAITING_KEPT = 256
+
+
 @dataclass(frozen=True, slots=True)
 class Engine:
     """What a run needs besides its store: the workflow and how to encode, time and name."""
@@ -38,6 +55,13 @@ class Engine:
     serde: Serde
     clock: Callable[[], float]
     new_id: Callable[[], str]
+    waiting: dict[str, Waiting] = field(default_factory=dict)
+
+    def keep_waiting(self, run_id: str, entry: Waiting) -> None:
+        waiting = self.waiting
+        if len(waiting) >= WAITING_KEPT:
+            del waiting[next(iter(waiting))]
+        waiting[run_id] = entry
 
 
 @dataclass(slots=True)
@@ -57,6 +81,24 @@ class Cursor:
     tip: CheckpointRecord | None
 
 
+@types.coroutine
+def _carry_on(coro: Coroutine[Any, Any, Any], waiting_on: Any) -> Generator[Any, Any, Any]:
+    """Go on driving ``coro`` from where it first suspended, inside a task."""
+    while True:
+        try:
+            sent = yield waiting_on
+        except BaseException as exc:  # cancellation and the like go to the step
+            try:
+                waiting_on = coro.throw(exc)
+            except StopIteration as stop:
+                return stop.value
+        else:
+            try:
+                waiting_on = coro.send(sent)
+            except StopIteration as stop:
+                return stop.value
+
+
 def status_after(event: Event, answered: bool = False) -> str:
     if isinstance(event, StopEvent):
         return COMPLETED
@@ -68,9 +110,11 @@ def status_after(event: Event, answered: bool = False) -> str:
 class RunHandler:
     """A run being driven. Await it for the result, or the pending question.
 
-    ``run_id`` is known (and the run recorded) before it is awaited. The run
-    goes on in a task of the running event loop; with no loop running it goes
-    on when awaited.
+    ``run_id`` is known (and the run recorded) before it is awaited. Inside a
+    running event loop the run starts at once and eagerly: its steps run inline
+    until one really waits (on I/O, a timer), and only then does a task carry
+    it on, so a questionnaire's steps cost no trips through the event loop.
+    With no loop running, the run goes on when it is awaited.
     """
 
     def __init__(self, engine: Engine, store: CheckpointStore, run_id: str, cursor: Cursor):
@@ -79,23 +123,38 @@ class RunHandler:
         self._store = store
         self._cursor = cursor
         self.status = status_after(cursor.event, cursor.answered)
-        self._task: asyncio.Task[Any] | None = None
+        self._future: asyncio.Future[Any] | None = None
         try:
-            asyncio.get_running_loop()
+            loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        self._start()
+        self._future = self._start(loop)
 
-    def _start(self) -> asyncio.Task[Any]:
-        if self._task is None:
-            self._task = asyncio.ensure_future(self._drive())
-        return self._task
+    def _start(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[Any]:
+        coro = self._drive()
+        try:
+            waiting_on = coro.send(None)
+        except StopIteration as stop:
+            done = loop.create_future()
+            done.set_result(stop.value)
+            return done
+        except Exception as exc:
+            done = loop.create_future()
+            done.set_exception(exc)
+            return done
+
+        async def rest() -> Any:
+            return await _carry_on(coro, waiting_on)
+
+        return loop.create_task(rest())
 
     def __await__(self) -> Generator[Any, None, Any]:
-        return self._start().__await__()
+        if self._future is None:
+            self._future = self._start(asyncio.get_running_loop())
+        return self._future.__await__()
 
     def done(self) -> bool:
-        return self._task is not None and self._task.done()
+        return self._future is not None and self._future.done()
 
     @property
     def checkpoint(self) -> Checkpoint | None:
@@ -148,11 +207,15 @@ class RunHandler:
                     run_id, FAILED, error=f"{type(exc).__name__}: {exc}", owner=None, at=clock()
                 )
                 raise
+            status = status_after(out)
             try:
-                store.append(record, status_after(out), OWNER)
+                store.append(record, status, OWNER)
             except ConflictError:
-                self.status = FAILED
+                run = store.get_run(run_id)
+                self.status = run.status if run is not None else FAILED
                 raise
+            if status == WAITING:
+                engine.keep_waiting(run_id, Waiting(record, type(out), out.model_dump(), state))
             cursor.event, cursor.event_text, cursor.tip = out, out_text, record
             cursor.parent_id, cursor.next_seq = record.id, record.seq + 1
             event = out

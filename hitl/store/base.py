@@ -10,8 +10,7 @@ threads (the UI's workers) and, for the SQLite store, several processes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 RUNNING = "running"
 WAITING = "waiting"
@@ -20,9 +19,11 @@ FAILED = "failed"
 STATUSES = (RUNNING, WAITING, COMPLETED, FAILED)
 
 
-@dataclass(frozen=True, slots=True)
-class CheckpointRecord:
-    """One stored checkpoint. ``input``, ``output`` and ``state`` are JSON text."""
+class CheckpointRecord(NamedTuple):
+    """One stored checkpoint. ``input``, ``output`` and ``state`` are JSON text.
+
+    Records are immutable tuples: cheap to make, safe to share.
+    """
 
     id: str
     run_id: str
@@ -38,8 +39,7 @@ class CheckpointRecord:
     created_at: float
 
 
-@dataclass(frozen=True, slots=True)
-class RunRecord:
+class RunRecord(NamedTuple):
     """One stored run. ``start`` is the StartEvent's JSON (None for a branch, whose
     origin is the checkpoint ``branched_from``); ``tip`` is its latest checkpoint."""
 

@@ -4,7 +4,6 @@ long as the process; rows are immutable, so nothing handed out can change it."""
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 
 from hitl.errors import ConflictError
 from hitl.store.base import CheckpointRecord, RunRecord
@@ -42,8 +41,8 @@ class MemoryStore:
 
     def _add(self, ck: CheckpointRecord, status: str, owner: str | None) -> None:
         run = self._runs[ck.run_id]
-        self._runs[ck.run_id] = replace(
-            run, tip=ck.id, tip_seq=ck.seq, status=status, error=None, owner=owner,
+        self._runs[ck.run_id] = run._replace(
+            tip=ck.id, tip_seq=ck.seq, status=status, error=None, owner=owner,
             updated_at=ck.created_at,
         )
         self._by_run[ck.run_id].append(ck)
@@ -62,8 +61,8 @@ class MemoryStore:
         with self._lock:
             run = self._runs.get(run_id)
             if run is not None:
-                self._runs[run_id] = replace(
-                    run, status=status, error=error, owner=owner, updated_at=at
+                self._runs[run_id] = run._replace(
+                    status=status, error=error, owner=owner, updated_at=at
                 )
 
     def get_run(self, run_id: str) -> RunRecord | None:
