@@ -143,6 +143,13 @@ class WorkflowCheckpointer:
         checkpoint: if the run has moved past it, ``ConflictError``.
         """
         store, run = self._find_run(run_id)
+        if at is not None and at != (run.tip or run.branched_from):
+            # Checked first: a stale ``at`` is a conflict however far the run went.
+            self._record(at)  # CheckpointNotFound for an id that was never stored
+            raise ConflictError(
+                f"checkpoint {at} is no longer the latest of run {run_id}: "
+                "the question was answered elsewhere; reload the run"
+            )
         hot = self._engine.waiting.get(run_id)
         if hot is not None and run.tip == hot.tip.id:
             tip, question_type, values, state = hot
@@ -153,12 +160,6 @@ class WorkflowCheckpointer:
             question = self.serde.load(tip.output, self._where(tip, "output_event"))
             assert isinstance(question, InputRequiredEvent)
             question_type, values, state = type(question), question.model_dump(), None
-        if at is not None and at != tip.id:
-            self._record(at)  # CheckpointNotFound for an id that was never stored
-            raise ConflictError(
-                f"checkpoint {at} is no longer the latest of run {run_id}: "
-                "the question was answered elsewhere; reload the run"
-            )
         answered = question_type.from_answers(values, answers, limit=self._max_event_bytes)
         self._engine.waiting.pop(run_id, None)
         return self._continue_with(store, run, tip, answered, state)
@@ -225,7 +226,13 @@ class WorkflowCheckpointer:
             run.flow, HUMAN, tip.output_type, tip.output, type(answered).__name__,
             self.serde.dump(answered), tip.state, self._clock(),
         )
-        store.append(record, RUNNING, OWNER)
+        try:
+            store.append(record, RUNNING, OWNER)
+        except ConflictError:
+            raise ConflictError(
+                f"run {run.run_id} moved on while this answer was saved: the question was "
+                "answered elsewhere; reload the run"
+            ) from None
         if state is None:
             state = self.serde.load_state(
                 tip.state, self.workflow.state_type, self._where(tip, "ctx_state")
