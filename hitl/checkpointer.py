@@ -126,7 +126,7 @@ class WorkflowCheckpointer:
         raise_errors("StartEvent", errors)
         start = StartEvent(**fields)
         start_text = self.serde.dump(start)
-        store = self.store if store_checkpoints else self._unsaved
+        store = self._store_for_new_run(store_checkpoints)
         run_id, now = self._new_id(), self._clock()
         store.create_run(RunRecord(
             run_id, self.workflow.flow_name, run_id, None, start_text, RUNNING, None, OWNER,
@@ -186,17 +186,14 @@ class WorkflowCheckpointer:
         origin = self._record(checkpoint.id)
         source = self._run_record(origin.run_id)
         flow = self.workflow.flow_name
-        if source.flow != flow:
-            raise ValueError(
-                f"checkpoint {origin.id} belongs to flow {source.flow!r}; "
-                f"this checkpointer runs {flow!r}"
-            )
-        store = self.store if store_checkpoints else self._unsaved
+        store = self._store_for_new_run(store_checkpoints)
         run_id, now = self._new_id(), self._clock()
         before = self.serde.load(origin.output, self._where(origin, "output_event"))
         after = checkpoint.edited_output
         first = None
-        if after is not None and after.model_dump() != before.model_dump():
+        if after is not None and (
+            type(after) is not type(before) or after.model_dump() != before.model_dump()
+        ):  # a different type is an edit too, and _edit refuses it
             edited = _edit(before, after, self._max_event_bytes)
             edited_text = self.serde.dump(edited)
             first = CheckpointRecord(
@@ -210,6 +207,14 @@ class WorkflowCheckpointer:
         run = run._replace(status=status_after(cursor.event, cursor.answered))
         store.create_run(run, first)
         return RunHandler(self._engine, store, run_id, cursor)
+
+    def _store_for_new_run(self, store_checkpoints: bool) -> CheckpointStore:
+        if store_checkpoints:
+            return self.store
+        # Unsaved runs live only to be answered; the completed ones can go.
+        unsaved = self._unsaved
+        unsaved.delete_runs([r.run_id for r in unsaved.list_runs() if r.status == COMPLETED])
+        return unsaved
 
     def _continue_with(
         self,
@@ -370,9 +375,13 @@ class WorkflowCheckpointer:
         return self._unsaved if self._unsaved.get_run(run_id) is not None else self.store
 
     def _find_run(self, run_id: str) -> tuple[CheckpointStore, RunRecord]:
+        """The run and the store holding it; only runs of this checkpointer's flow."""
+        flow = self.workflow.flow_name
         for store in (self._unsaved, self.store):
             run = store.get_run(run_id)
             if run is not None:
+                if run.flow != flow:
+                    raise RunNotFound(f"no run {run_id} of flow {flow!r} (it is a {run.flow!r} run)")
                 return store, run
         raise RunNotFound(f"no run {run_id}")
 
@@ -380,9 +389,16 @@ class WorkflowCheckpointer:
         return self._find_run(run_id)[1]
 
     def _record(self, checkpoint_id: str) -> CheckpointRecord:
+        """A checkpoint by id; only checkpoints of this checkpointer's flow."""
+        flow = self.workflow.flow_name
         for store in (self.store, self._unsaved):
             record = store.get_checkpoint(checkpoint_id)
             if record is not None:
+                if record.flow != flow:
+                    raise CheckpointNotFound(
+                        f"no checkpoint {checkpoint_id} of flow {flow!r} "
+                        f"(it is from a {record.flow!r} run)"
+                    )
                 return record
         raise CheckpointNotFound(f"no checkpoint {checkpoint_id}")
 

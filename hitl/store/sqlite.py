@@ -68,6 +68,8 @@ _RUN_COLUMNS = (
     "created_at, updated_at"
 )
 
+_INSERT_CHECKPOINT = f"INSERT INTO checkpoints ({_CK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+
 
 def _checkpoint(row: tuple) -> CheckpointRecord:
     return CheckpointRecord(*row)
@@ -156,14 +158,13 @@ class SqliteStore:
             db.execute("COMMIT")
 
     def create_run(self, run: RunRecord, first: CheckpointRecord | None = None) -> None:
+        if first is not None:  # the run is born with its first checkpoint as its tip
+            run = run._replace(tip=first.id, tip_seq=first.seq, updated_at=first.created_at)
         try:
             with self._write() as db:
-                db.execute(f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
-                    run.run_id, run.flow, run.session, run.branched_from, run.start, run.status,
-                    run.error, run.owner, run.tip, run.tip_seq, run.created_at, run.updated_at,
-                ))
+                db.execute(f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", run)
                 if first is not None:
-                    self._insert(db, first, run.status, run.owner, -1)
+                    db.execute(_INSERT_CHECKPOINT, first)
         except sqlite3.IntegrityError:
             raise ConflictError(f"run {run.run_id} already exists") from None
 
@@ -193,10 +194,7 @@ class SqliteStore:
             raise ConflictError(
                 f"run {ck.run_id} moved on: its tip is no longer checkpoint {expected_tip}"
             )
-        db.execute(f"INSERT INTO checkpoints ({_CK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
-            ck.id, ck.run_id, ck.parent_id, ck.seq, ck.flow, ck.step, ck.input_type, ck.input,
-            ck.output_type, ck.output, ck.state, ck.created_at,
-        ))
+        db.execute(_INSERT_CHECKPOINT, ck)
 
     def set_status(
         self, run_id: str, status: str, *, error: str | None, owner: str | None, at: float
