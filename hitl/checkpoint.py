@@ -103,10 +103,18 @@ class Checkpoint:
     def ctx_state(self) -> dict[str, Any]:
         """The run's saved state after this step, as a JSON dict (a copy)."""
         if self._ctx_state is None:
+            text, cap = self._record.state, self._serde.max_bytes
+            if len(text) > cap:  # refused before parsing, like an event
+                raise CheckpointLoadError(
+                    f"{self._where('ctx_state')}: {len(text)} bytes, over the cap of {cap}"
+                )
             try:
-                self._ctx_state = json.loads(self._record.state)
-            except ValueError as exc:
+                state = json.loads(text)
+            except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
                 raise CheckpointLoadError(f"{self._where('ctx_state')}: not JSON ({exc})") from None
+            if not isinstance(state, dict):
+                raise CheckpointLoadError(f"{self._where('ctx_state')}: not a JSON object")
+            self._ctx_state = state
         return self._ctx_state
 
     @property

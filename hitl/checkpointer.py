@@ -155,7 +155,7 @@ class WorkflowCheckpointer:
             tip, question_type, values, state = hot
         else:
             tip = self._tip(run)
-            if tip is None or tip.step == HUMAN or not self._is_question(tip.output_type):
+            if tip is None or tip.step == HUMAN or not self._is_question(tip):
                 raise RunNotWaiting(f"run {run_id} has no question pending (it is {run.status})")
             question = self.serde.load(tip.output, self._where(tip, "output_event"))
             assert isinstance(question, InputRequiredEvent)
@@ -225,6 +225,10 @@ class WorkflowCheckpointer:
         state: BaseModel | None = None,
     ) -> RunHandler:
         """Store ``answered`` as the person's checkpoint after ``tip``, then go on."""
+        if state is None:  # read before the answer is stored: a broken state stores nothing
+            state = self.serde.load_state(
+                tip.state, self.workflow.state_type, self._where(tip, "ctx_state")
+            )
         own = tip.run_id == run.run_id
         record = CheckpointRecord(
             self._new_id(), run.run_id, tip.id, tip.seq + 1 if own else 0,
@@ -238,10 +242,6 @@ class WorkflowCheckpointer:
                 f"run {run.run_id} moved on while this answer was saved: the question was "
                 "answered elsewhere; reload the run"
             ) from None
-        if state is None:
-            state = self.serde.load_state(
-                tip.state, self.workflow.state_type, self._where(tip, "ctx_state")
-            )
         cursor = Cursor(answered, record.output, state, True, record.id, record.seq + 1, record)
         return RunHandler(self._engine, store, run.run_id, cursor)
 
@@ -292,7 +292,7 @@ class WorkflowCheckpointer:
         """The checkpoint holding the run's unanswered question and the question, if any."""
         _, run = self._find_run(run_id)
         tip = self._tip(run)
-        if tip is None or tip.step == HUMAN or not self._is_question(tip.output_type):
+        if tip is None or tip.step == HUMAN or not self._is_question(tip):
             return None
         checkpoint = self._checkpoint(tip)
         question = checkpoint.output_event
@@ -367,8 +367,9 @@ class WorkflowCheckpointer:
     def _where(self, record: CheckpointRecord, which: str) -> str:
         return f"run {record.run_id}, checkpoint {record.seq} ({record.id}), {which}"
 
-    def _is_question(self, type_name: str) -> bool:
-        cls = self.serde.event_type(type_name, f"event type {type_name!r}")
+    def _is_question(self, record: CheckpointRecord) -> bool:
+        """Whether the checkpoint's output is a question, read from its type column."""
+        cls = self.serde.event_type(record.output_type, self._where(record, "output_event"))
         return issubclass(cls, InputRequiredEvent)
 
     def _store_of(self, run_id: str) -> CheckpointStore:

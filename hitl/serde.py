@@ -63,7 +63,7 @@ class Serde:
             raise CheckpointLoadError(f"{where}: {len(text)} bytes, over the cap of {self.max_bytes}")
         try:
             envelope = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
             raise CheckpointLoadError(f"{where}: not valid JSON ({exc})") from None
         if (
             not isinstance(envelope, dict)
@@ -91,7 +91,7 @@ class Serde:
             raw: Any = json.loads(text)
             if not isinstance(raw, dict) or not isinstance(raw.get("state"), dict):
                 raise ValueError("no state object")
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
             raise CheckpointLoadError(f"{where}: not a saved state ({exc})") from None
         try:
             return state_type.model_validate(raw["state"])
