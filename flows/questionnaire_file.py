@@ -1,0 +1,363 @@
+"""Reading a questionnaire file: TOML in, a checked :class:`Questionnaire` out.
+
+Nothing here builds classes; :mod:`flows.questionnaire` compiles the result into
+a workflow. Every problem is one :class:`QuestionnaireError` whose message is a
+single line: ``<path>:<line>: question '<id>': <what is wrong>``.
+
+The file format (see ``flows/questionnaire.py`` for the whole reference)::
+
+    id = "bug-report"          # the flow's name; defaults to the file's stem
+    title = "Bug report"
+    description = "..."
+    version = 1
+
+    [[questions]]
+    id = "severity"            # a Python identifier: the answer's name
+    prompt = "How bad is it?"
+    type = "choice"
+    choices = ["low", "high"]
+    when = { question = "reproducible", equals = true }
+"""
+
+from __future__ import annotations
+
+import difflib
+import keyword
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flows.conditions import Condition, ConditionError, Target, parse_condition
+from flows.question_rules import (
+    ALL_CONSTRAINTS,
+    CONSTRAINTS,
+    KINDS,
+    RESERVED_IDS,
+    a_kind,
+    check_constraints,
+    check_default,
+    optional_text,
+    parse_kind,
+    plain,
+)
+from flows.toml_lines import SourceLines
+
+MAX_FILE_BYTES = 1 << 20
+"""A questionnaire file larger than this (1 MiB) is refused before parsing."""
+
+TOP_KEYS: tuple[str, ...] = ("id", "title", "description", "version", "questions")
+QUESTION_KEYS: tuple[str, ...] = (
+    "id", "prompt", "help", "label", "type", "required", "default",
+    "min_length", "max_length", "pattern", "choices", "min", "max", "when",
+)
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_FLOW_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_TOML_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+class QuestionnaireError(ValueError):
+    """A file that is not a valid questionnaire. ``str()`` is one line a person can act on:
+    ``<path>:<line>: question '<id>': <what is wrong>``.
+
+    ``path``, ``line`` (or None), ``question`` (or None) and ``reason`` are kept apart.
+    """
+
+    def __init__(self, path: str, line: int | None, question: str | None, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.question = question
+        self.reason = reason
+        where = f"{path}:{line}" if line is not None else path
+        about = f"question {question!r}: " if question is not None else ""
+        super().__init__(f"{where}: {about}{reason}")
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    """One question of a questionnaire, checked."""
+
+    id: str
+    prompt: str
+    kind: str
+    required: bool = True
+    help: str | None = None
+    label: str | None = None
+    default: Any = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    choices: tuple[str, ...] | None = None
+    ge: Any = None
+    le: Any = None
+    when: Condition | None = None
+    when_data: dict[str, Any] | None = None
+    """The ``when`` table as written (for a schema or a review screen)."""
+    line: int | None = None
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not None
+
+    def empty_value(self) -> Any:
+        """The answer slot when no default is given."""
+        if self.kind in ("text", "long_text", "choice"):
+            return ""
+        if self.kind in ("multi_choice", "list"):
+            return []
+        return None
+
+    def slot(self) -> Any:
+        """What the step puts in the answer slot: the default, else an empty one."""
+        value = self.default if self.default is not None else self.empty_value()
+        return list(value) if isinstance(value, (list, tuple)) else value
+
+
+@dataclass(frozen=True, eq=False)
+class Questionnaire:
+    """A checked questionnaire: what the file says, ready to compile."""
+
+    id: str
+    title: str
+    description: str
+    version: int
+    questions: tuple[Question, ...]
+    path: str | None = None
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+
+def camel(name: str) -> str:
+    """``bug-report`` -> ``BugReport``; ``root_cause`` -> ``RootCause``."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\-]+", name) if part)
+
+
+def event_name(flow_id: str, question_id: str) -> str:
+    """The class name of a question's event: ``IncidentSeverityQuestion``.
+
+    Deterministic, because stored events name their class.
+    """
+    return f"{camel(flow_id)}{camel(question_id)}Question"
+
+
+def humanize(name: str) -> str:
+    """``root_cause`` -> ``Root cause``; ``bug-report`` -> ``Bug report``."""
+    words = re.sub(r"[_\-\s]+", " ", name).strip()
+    return words[:1].upper() + words[1:]
+
+
+def read_questionnaire(path: str | Path) -> Questionnaire:
+    """Read and check one questionnaire file. Raises :class:`QuestionnaireError`."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise QuestionnaireError(
+                shown, None, None, f"the file is {size} bytes, over the limit of {MAX_FILE_BYTES}"
+            )
+        text = path.read_bytes().decode("utf-8")
+    except QuestionnaireError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise QuestionnaireError(shown, None, None, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        reason = f"cannot read the file: {exc.strerror or exc}"
+        raise QuestionnaireError(shown, None, None, reason) from None
+    return parse_questionnaire(text, shown, default_id=path.stem)
+
+
+def parse_questionnaire(
+    text: str, path: str = "<questionnaire>", *, default_id: str | None = None
+) -> Questionnaire:
+    """Check the TOML ``text`` of a questionnaire; ``path`` is only for messages."""
+    if len(text) > MAX_FILE_BYTES:
+        raise QuestionnaireError(path, None, None, f"over the limit of {MAX_FILE_BYTES} bytes")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _TOML_LINE.search(message)
+        line = int(found.group(1)) if found else None
+        reason = _TOML_LINE.sub("", message) if found else message
+        raise QuestionnaireError(path, line, None, f"not valid TOML: {reason}") from None
+    return _Reader(text, path).questionnaire(data, default_id)
+
+
+class _Reader:
+    def __init__(self, text: str, path: str) -> None:
+        self.source = SourceLines(text)
+        self.path = path
+        self.count = 0
+
+    def fail_top(self, key: str | None, reason: str) -> QuestionnaireError:
+        line = self.source.top_line(key) if key else None
+        return QuestionnaireError(self.path, line, None, reason)
+
+    def fail(self, index: int, qid: str | None, key: str | None, reason: str) -> QuestionnaireError:
+        line = self.source.question_line(index, self.count, qid, key)
+        if line is None:
+            line = self.source.top_line("questions")
+        if qid is None:
+            reason = f"question {index + 1}: {reason}"
+        return QuestionnaireError(self.path, line, qid, reason)
+
+    def questionnaire(self, data: dict[str, Any], default_id: str | None) -> Questionnaire:
+        unknown = [k for k in data if k not in TOP_KEYS]
+        if unknown:
+            raise self.fail_top(unknown[0], _unknown_key(unknown[0], TOP_KEYS, "at the top level"))
+        flow_id = data.get("id", default_id)
+        if flow_id is None:
+            raise self.fail_top(None, "the questionnaire needs an id = \"name\"")
+        if not isinstance(flow_id, str) or not _FLOW_ID.fullmatch(flow_id):
+            raise self.fail_top(
+                "id", f"the questionnaire's id {plain(flow_id)} must start with a letter and hold "
+                "only letters, digits, '-' and '_'",
+            )
+        title = data.get("title", humanize(flow_id))
+        if not isinstance(title, str) or not title.strip():
+            raise self.fail_top("title", "title must be non-empty text")
+        description = data.get("description", "")
+        if not isinstance(description, str):
+            raise self.fail_top("description", "description must be text")
+        version = data.get("version", 1)
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise self.fail_top("version", "version must be a whole number, 1 or more")
+        raw = data.get("questions")
+        if not isinstance(raw, list) or not raw:
+            raise self.fail_top(
+                "questions", "a questionnaire needs at least one [[questions]] table"
+            )
+        self.count = len(raw)
+        all_ids = {q.get("id") for q in raw if isinstance(q, dict) and isinstance(q.get("id"), str)}
+        questions: list[Question] = []
+        seen: dict[str, int] = {}
+        earlier: dict[str, Target] = {}
+        names: dict[str, str] = {}
+        for index, item in enumerate(raw):
+            question = self.question(index, item, seen, earlier, all_ids)
+            name = event_name(flow_id, question.id)
+            if name in names:
+                raise self.fail(
+                    index, question.id, "id",
+                    f"its event name {name} is the same as that of question {names[name]!r}; "
+                    "choose ids that differ by more than case and '_'",
+                )
+            names[name] = question.id
+            seen[question.id] = index
+            earlier[question.id] = Target(question.kind, question.choices)
+            questions.append(question)
+        return Questionnaire(
+            flow_id, title.strip(), description.strip(), version, tuple(questions), self.path
+        )
+
+    def question(
+        self,
+        index: int,
+        item: Any,
+        seen: dict[str, int],
+        earlier: dict[str, Target],
+        all_ids: set[str],
+    ) -> Question:
+        if not isinstance(item, dict):
+            raise self.fail(index, None, None, "must be a table of keys ([[questions]])")
+        qid = item.get("id")
+        if qid is None:
+            raise self.fail(index, None, None, "has no id; add id = \"name\"")
+        if not isinstance(qid, str):
+            raise self.fail(index, None, "id", f"id must be text, not {plain(qid)}")
+        if not _ID.fullmatch(qid) or keyword.iskeyword(qid):
+            raise self.fail(
+                index, qid, "id",
+                "an id must be a Python identifier: a letter, then letters, digits or '_'",
+            )
+        if qid in RESERVED_IDS or qid.startswith("model_"):
+            raise self.fail(
+                index, qid, "id", f"{qid!r} is a reserved name; choose another id",
+            )
+        if qid in seen:
+            first = self.source.question_line(seen[qid], self.count, None, "id")
+            at = f" (first at line {first})" if first else ""
+            raise self.fail(index, qid, "id", f"duplicate id{at}; each question needs its own")
+
+        def fail(key: str | None, reason: str) -> QuestionnaireError:
+            return self.fail(index, qid, key, reason)
+
+        unknown = [k for k in item if k not in QUESTION_KEYS]
+        if unknown:
+            raise fail(unknown[0], _unknown_key(unknown[0], QUESTION_KEYS, "in a question"))
+
+        prompt = item.get("prompt")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise fail("prompt", "needs a prompt = \"...\" (the question a person reads)")
+        help_text = optional_text(item, "help", fail)
+        label = optional_text(item, "label", fail) or humanize(qid)
+
+        raw_kind = item.get("type", "text")
+        kind = parse_kind(raw_kind)
+        if kind is None:
+            raise fail("type", f"unknown type {plain(raw_kind)}; use one of {', '.join(KINDS)}")
+        required = item.get("required", True)
+        if not isinstance(required, bool):
+            raise fail("required", "required must be true or false")
+
+        allowed = CONSTRAINTS[kind]
+        for key in ALL_CONSTRAINTS:
+            if key in item and key not in allowed:
+                fits = ", ".join(allowed) if allowed else "none"
+                raise fail(
+                    key, f"{key!r} does not apply to {a_kind(kind)} question (it takes: {fits})"
+                )
+        constraints = check_constraints(kind, item, fail)
+
+        default = item.get("default")
+        if default is not None:
+            check_default(kind, default, constraints, fail)
+            if isinstance(default, list):
+                default = tuple(default)
+
+        when = None
+        when_data = item.get("when")
+        if "when" in item:
+            if index == 0:
+                raise fail("when", "the first question cannot have a condition: "
+                           "there is no earlier answer to test")
+            later = all_ids - set(earlier)
+            try:
+                when = parse_condition(when_data, earlier, later, qid)
+            except ConditionError as exc:
+                raise fail("when", str(exc)) from None
+
+        return Question(
+            id=qid, prompt=prompt.strip(), kind=kind, required=required, help=help_text,
+            label=label, default=default, when=when, when_data=when_data,
+            line=self.source.question_line(index, self.count, qid, "id"), **constraints,
+        )
+
+
+def _unknown_key(key: str, known: tuple[str, ...], where: str) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+    return f"unknown key {key!r} {where}{hint}"
+
+
+__all__ = [
+    "KINDS",
+    "MAX_FILE_BYTES",
+    "QUESTION_KEYS",
+    "RESERVED_IDS",
+    "TOP_KEYS",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireError",
+    "camel",
+    "event_name",
+    "humanize",
+    "parse_questionnaire",
+    "read_questionnaire",
+]

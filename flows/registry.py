@@ -1,0 +1,205 @@
+"""The flows a person can start, by name: built-ins, shipped files and their own.
+
+Order and precedence: the built-in flows (``gather``, ``joke``), then the
+questionnaires shipped in ``flows/questionnaires/*.toml``, then ``*.toml`` in
+the user's folder. A name is never silently replaced: a later file that claims
+a taken name is reported in ``problems`` and left out, and so is a file that is
+not a valid questionnaire; neither stops the others from loading.
+
+This module reads no environment variable and knows no default folder: the
+app (``tui/locations.py``) passes ``user_dir``. Files are read once while
+unchanged, and compiled only when a flow is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from flows.gather import GatherFlow
+from flows.joke import JokeFlow
+from flows.questionnaire import compile_questionnaire
+from flows.questionnaire_file import Questionnaire, QuestionnaireError, read_questionnaire
+from hitl import Workflow
+
+BUILT_IN = "built-in"
+"""The ``source`` of a flow written in Python and shipped with the app."""
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "questionnaires"
+"""Where the shipped questionnaire files are."""
+
+_BUILT_INS: tuple[type[Workflow], ...] = (GatherFlow, JokeFlow)
+
+
+@dataclass(frozen=True)
+class FlowEntry:
+    """A flow that can be started: ``factory()`` gives a fresh workflow."""
+
+    name: str
+    title: str
+    description: str
+    source: str
+    """``"built-in"``, or the path of the questionnaire file."""
+    factory: Callable[[], Workflow]
+
+
+class FlowProblem(NamedTuple):
+    """A flow file that was left out, and why (one line, with the file and line)."""
+
+    path: Path
+    message: str
+
+
+class UnknownFlow(KeyError):
+    """No flow of that name; the message lists the names there are."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else "unknown flow"
+
+
+class Registry(Mapping[str, FlowEntry]):
+    """The flows by name (a read-only mapping), and the files that were left out."""
+
+    def __init__(self, flows: dict[str, FlowEntry], problems: list[FlowProblem]) -> None:
+        self.flows = flows
+        self.problems = problems
+
+    def __getitem__(self, name: str) -> FlowEntry:
+        try:
+            return self.flows[name]
+        except KeyError:
+            raise UnknownFlow(self._unknown(name)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.flows)
+
+    def __len__(self) -> int:
+        return len(self.flows)
+
+    def load(self, name: str) -> Workflow:
+        """A fresh workflow of the flow ``name``; ``UnknownFlow`` if there is none."""
+        return self[name].factory()
+
+    def _unknown(self, name: str) -> str:
+        known = ", ".join(self.flows) or "none"
+        message = f"unknown flow {name!r}; known flows: {known}"
+        for problem in self.problems:
+            if problem.path.stem == name:
+                message += f"; {problem.path} was left out: {problem.message}"
+        return message
+
+    def __repr__(self) -> str:
+        return f"Registry(flows={list(self.flows)!r}, problems={len(self.problems)})"
+
+
+# -- reading files once ---------------------------------------------------------------
+
+_FileKey = tuple[str, int, int]
+_read_cache: dict[_FileKey, Questionnaire | QuestionnaireError] = {}
+_compiled: dict[_FileKey, type[Workflow]] = {}
+
+
+def _file_key(path: Path) -> _FileKey | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (str(path), info.st_mtime_ns, info.st_size)
+
+
+def _read(path: Path) -> tuple[_FileKey | None, Questionnaire]:
+    key = _file_key(path)
+    found = _read_cache.get(key) if key is not None else None
+    if found is None:
+        try:
+            found = read_questionnaire(path)
+        except QuestionnaireError as exc:
+            found = exc
+        if key is not None:
+            _read_cache[key] = found
+    if isinstance(found, QuestionnaireError):
+        raise found
+    return key, found
+
+
+def _factory(key: _FileKey | None, questionnaire: Questionnaire) -> Callable[[], Workflow]:
+    def make() -> Workflow:
+        cls = _compiled.get(key) if key is not None else None
+        if cls is None:
+            cls = compile_questionnaire(questionnaire)
+            if key is not None:
+                _compiled[key] = cls
+        return cls()
+
+    return make
+
+
+def _toml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.toml") if p.is_file())
+
+
+def _add_files(
+    files: list[Path], flows: dict[str, FlowEntry], problems: list[FlowProblem]
+) -> None:
+    for path in files:
+        try:
+            key, questionnaire = _read(path)
+        except QuestionnaireError as exc:
+            problems.append(FlowProblem(path, str(exc)))
+            continue
+        name = questionnaire.id
+        taken = flows.get(name)
+        if taken is not None:
+            owner = "a built-in flow" if taken.source == BUILT_IN else taken.source
+            problems.append(FlowProblem(
+                path,
+                f"{path}: the flow name {name!r} is already taken by {owner}; "
+                "give this file another id",
+            ))
+            continue
+        flows[name] = FlowEntry(
+            name, questionnaire.title, questionnaire.description, str(path),
+            _factory(key, questionnaire),
+        )
+
+
+def available_flows(user_dir: Path | str | None = None) -> Registry:
+    """Every flow that can be started, by name, and the files left out (``.problems``).
+
+    ``user_dir`` is the person's own folder of ``*.toml`` questionnaires; a
+    missing folder holds none. Never raises for a bad file.
+    """
+    flows: dict[str, FlowEntry] = {}
+    problems: list[FlowProblem] = []
+    for cls in _BUILT_INS:
+        flows[cls.name] = FlowEntry(cls.name, cls.title, cls.description, BUILT_IN, cls)
+    _add_files(_toml_files(SHIPPED_DIR), flows, problems)
+    if user_dir is not None:
+        folder = Path(user_dir).expanduser()
+        if folder.is_dir():
+            try:
+                files = _toml_files(folder)
+            except OSError as exc:
+                problems.append(FlowProblem(folder, f"{folder}: cannot list the folder: {exc}"))
+            else:
+                _add_files(files, flows, problems)
+    return Registry(flows, problems)
+
+
+def load_flow(name: str, user_dir: Path | str | None = None) -> Workflow:
+    """A fresh workflow of the flow ``name``. Raises ``UnknownFlow`` naming the known ones."""
+    return available_flows(user_dir).load(name)
+
+
+__all__ = [
+    "BUILT_IN",
+    "SHIPPED_DIR",
+    "FlowEntry",
+    "FlowProblem",
+    "Registry",
+    "UnknownFlow",
+    "available_flows",
+    "load_flow",
+]
