@@ -104,6 +104,10 @@ class Checkpoint:
         """The run's saved state after this step, as a JSON dict (a copy)."""
         if self._ctx_state is None:
             text, cap = self._record.state, self._serde.max_bytes
+            if not isinstance(text, str):  # a row rewritten as a BLOB, say
+                raise CheckpointLoadError(
+                    f"{self._where('ctx_state')}: stored as {type(text).__name__}, not text"
+                )
             if len(text) > cap:  # refused before parsing, like an event
                 raise CheckpointLoadError(
                     f"{self._where('ctx_state')}: {len(text)} bytes, over the cap of {cap}"

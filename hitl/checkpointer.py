@@ -17,7 +17,13 @@ from pydantic import BaseModel
 
 from hitl.answers import check_text, raise_errors
 from hitl.checkpoint import OWNER, Checkpoint, RunInfo
-from hitl.errors import CheckpointNotFound, ConflictError, RunNotFound, RunNotWaiting
+from hitl.errors import (
+    CheckpointLoadError,
+    CheckpointNotFound,
+    ConflictError,
+    RunNotFound,
+    RunNotWaiting,
+)
 from hitl.events import Event, InputRequiredEvent, StartEvent
 from hitl.runner import Cursor, Engine, RunHandler, status_after
 from hitl.serde import DEFAULT_MAX_EVENT_BYTES, Serde
@@ -158,7 +164,8 @@ class WorkflowCheckpointer:
             if tip is None or tip.step == HUMAN or not self._is_question(tip):
                 raise RunNotWaiting(f"run {run_id} has no question pending (it is {run.status})")
             question = self.serde.load(tip.output, self._where(tip, "output_event"))
-            assert isinstance(question, InputRequiredEvent)
+            if not isinstance(question, InputRequiredEvent):
+                raise self._not_a_question(tip, question)
             question_type, values, state = type(question), question.model_dump(), None
         answered = question_type.from_answers(values, answers, limit=self._max_event_bytes)
         self._engine.waiting.pop(run_id, None)
@@ -296,7 +303,8 @@ class WorkflowCheckpointer:
             return None
         checkpoint = self._checkpoint(tip)
         question = checkpoint.output_event
-        assert isinstance(question, InputRequiredEvent)
+        if not isinstance(question, InputRequiredEvent):
+            raise self._not_a_question(tip, question)
         return checkpoint, question
 
     def lineage(self, run_id: str) -> list[Checkpoint]:
@@ -371,6 +379,13 @@ class WorkflowCheckpointer:
         """Whether the checkpoint's output is a question, read from its type column."""
         cls = self.serde.event_type(record.output_type, self._where(record, "output_event"))
         return issubclass(cls, InputRequiredEvent)
+
+    def _not_a_question(self, record: CheckpointRecord, event: Event) -> CheckpointLoadError:
+        """The error for a row whose type column says question but whose event is not one."""
+        return CheckpointLoadError(
+            f"{self._where(record, 'output_event')}: holds a {type(event).__name__}, "
+            f"but the row says {record.output_type[:80]}"
+        )
 
     def _store_of(self, run_id: str) -> CheckpointStore:
         return self._unsaved if self._unsaved.get_run(run_id) is not None else self.store

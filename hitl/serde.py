@@ -59,6 +59,8 @@ class Serde:
 
     def load(self, text: str, where: str) -> Event:
         """Decode one envelope; ``where`` (run, checkpoint, which event) leads any error."""
+        if not isinstance(text, str):  # a row rewritten as a BLOB, say
+            raise CheckpointLoadError(f"{where}: stored as {type(text).__name__}, not text")
         if len(text) > self.max_bytes:
             raise CheckpointLoadError(f"{where}: {len(text)} bytes, over the cap of {self.max_bytes}")
         try:
@@ -85,6 +87,8 @@ class Serde:
             raise CheckpointLoadError(f"{where}: {cls.__name__}: {describe(exc)}") from None
 
     def load_state(self, text: str, state_type: type[BaseModel], where: str) -> BaseModel:
+        if not isinstance(text, str):  # a row rewritten as a BLOB, say
+            raise CheckpointLoadError(f"{where}: stored as {type(text).__name__}, not text")
         if len(text) > self.max_bytes:
             raise CheckpointLoadError(f"{where}: {len(text)} bytes, over the cap of {self.max_bytes}")
         try:

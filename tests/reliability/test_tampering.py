@@ -349,3 +349,26 @@ def test_a_tampered_run_row_does_not_hide_the_others(
             raise AssertionError(f"one bad run row hides every run: {exc}") from None
         assert set(ids.values()) <= set(infos)
         assert_others_fine(ckptr, ids, broken=ids["middle"])
+
+
+@pytest.mark.parametrize("held", [envelope("StartEvent", {}), envelope("StopEvent", {"result": 1})])
+def test_a_row_whose_event_is_not_the_question_its_type_column_says(
+    env: tuple[Path, dict[str, str]], held: str
+) -> None:
+    """The type column says ObjectiveEvent, the envelope holds another known event:
+    asking for the pending question, or answering it, fails with hitl's error."""
+    db, ids = env
+    run_id = ids["waiting"]
+    tamper(db, TARGETS["output"][1], held, run_id)
+    with closing(SqliteStore(db)) as store:
+        ckptr = WorkflowCheckpointer(GatherFlow(), store)
+        for read in (
+            lambda: ckptr.pending_question(run_id),
+            lambda: ckptr.answer(run_id, objective="an answer"),
+        ):
+            with pytest.raises(CheckpointLoadError) as caught:
+                read()
+            assert run_id in str(caught.value) and "output_event" in str(caught.value)
+            assert "ObjectiveEvent" in str(caught.value)
+        assert len(ckptr.checkpoints[run_id]) == 1
+        assert_others_fine(ckptr, ids, broken=run_id)
