@@ -96,10 +96,6 @@ class Question:
     """The ``when`` table as written (for a schema or a review screen)."""
     line: int | None = None
 
-    @property
-    def has_default(self) -> bool:
-        return self.default is not None
-
     def empty_value(self) -> Any:
         """The answer slot when no default is given."""
         if self.kind in ("text", "long_text", "choice"):
@@ -215,9 +211,10 @@ class _Reader:
         if flow_id is None:
             raise self.fail_top(None, "the questionnaire needs an id = \"name\"")
         if not isinstance(flow_id, str) or not _FLOW_ID.fullmatch(flow_id):
+            taken = "" if "id" in data else " (taken from the file name; set id = \"...\")"
             raise self.fail_top(
-                "id", f"the questionnaire's id {plain(flow_id)} must start with a letter and hold "
-                "only letters, digits, '-' and '_'",
+                "id", f"the questionnaire's id {plain(flow_id)}{taken} must start with a letter "
+                "and hold only letters, digits, '-' and '_'",
             )
         title = data.get("title", humanize(flow_id))
         if not isinstance(title, str) or not title.strip():

@@ -180,6 +180,16 @@ def test_the_flow_id_defaults_to_the_file_stem(write_toml: Callable[..., Path]) 
     assert type(workflow).__name__ == "MySurveyQuestionnaire"
 
 
+def test_a_file_name_that_cannot_be_a_flow_id(write_toml: Callable[..., Path]) -> None:
+    path = write_toml('[[questions]]\nid = "a"\nprompt = "P"\n', name="2024 review.toml")
+    with pytest.raises(QuestionnaireError) as caught:
+        read_questionnaire(path)
+    assert str(caught.value) == (
+        f"{path}: the questionnaire's id '2024 review' (taken from the file name; "
+        'set id = "...") must start with a letter and hold only letters, digits, \'-\' and \'_\''
+    )
+
+
 def test_questions_written_as_an_inline_array_find_their_line() -> None:
     text = (
         'id = "x"\nquestions = [\n  { id = "a", prompt = "P" },\n'
