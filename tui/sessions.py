@@ -13,6 +13,7 @@ from datetime import datetime
 
 from hitl import (
     HUMAN,
+    Checkpoint,
     CheckpointLoadError,
     CheckpointStore,
     InputRequiredEvent,
@@ -56,21 +57,64 @@ def status_of(run: RunInfo) -> str:
     return INTERRUPTED if run.interrupted else run.status
 
 
+def answer_checkpoints(
+    lineage: list[Checkpoint], workflow: Workflow | None = None
+) -> list[Checkpoint]:
+    """The answer checkpoints of a lineage that still stand, in the order asked.
+
+    An answer changed on a branch (a ``human`` checkpoint whose parent is the
+    answer it replaces) stands in the place of the one it changed. A ``human``
+    checkpoint that edits a step's output that is not a question is no answer.
+    Given the ``workflow``, that is told from the event's type name and nothing
+    is decoded; without it, each ``human`` checkpoint's output event is read.
+    """
+    questions = None if workflow is None else {q.__name__ for q in workflow.spec.questions}
+    standing: list[Checkpoint] = []
+    place: dict[str, int] = {}  # answer checkpoint id -> its index in standing
+    for checkpoint in lineage:
+        if checkpoint.last_completed_step != HUMAN:
+            continue
+        if questions is None:
+            if not isinstance(checkpoint.output_event, InputRequiredEvent):
+                continue
+        elif checkpoint.output_event_type not in questions:
+            continue
+        index = place.pop(checkpoint.parent_id or "", None)
+        if index is None:
+            index = len(standing)
+            standing.append(checkpoint)
+        else:
+            standing[index] = checkpoint
+        place[checkpoint.id] = index
+    return standing
+
+
+def progress(ckptr: WorkflowCheckpointer, run_id: str) -> tuple[int, int]:
+    """(questions answered, questions in all) on the way to the run's tip."""
+    return _progress(ckptr, ckptr.lineage(run_id))[1:]
+
+
+def _progress(
+    ckptr: WorkflowCheckpointer, lineage: list[Checkpoint]
+) -> tuple[list[Checkpoint], int, int]:
+    workflow = ckptr.workflow
+    answers = answer_checkpoints(lineage, workflow)
+    total = len(workflow.spec.questions)
+    if lineage:
+        state = workflow.state_type.model_validate(lineage[-1].ctx_state.get("state", {}))
+        total = workflow.question_total(state)
+    return answers, len(answers), max(total, len(answers))
+
+
 def _title(ckptr: WorkflowCheckpointer, run_id: str) -> tuple[str, int, int]:
     """The first answer (the session's title), answers given, questions in all."""
-    lineage = ckptr.lineage(run_id)
-    answers = [c for c in lineage if c.last_completed_step == HUMAN]
+    answers, answered, total = _progress(ckptr, ckptr.lineage(run_id))
     title = ""
     for checkpoint in answers[:1]:
         event = checkpoint.output_event
         if isinstance(event, InputRequiredEvent):
             title = " ".join(str(v) for v in event.answers().values() if v not in ("", None))
-    workflow = ckptr.workflow
-    total = len(workflow.spec.questions)
-    if lineage:
-        state = workflow.state_type.model_validate(lineage[-1].ctx_state.get("state", {}))
-        total = workflow.question_total(state)
-    return title.replace("\n", " ").strip(), len(answers), max(total, len(answers))
+    return " ".join(title.split()), answered, total
 
 
 def summarize(store: CheckpointStore, workflows: Mapping[str, Workflow]) -> list[SessionSummary]:
@@ -78,13 +122,21 @@ def summarize(store: CheckpointStore, workflows: Mapping[str, Workflow]) -> list
     families: dict[str, list[RunInfo]] = {}
     for record in store.list_runs():
         families.setdefault(record.session, []).append(RunInfo.from_record(record))
-    checkpointers = {
-        name: WorkflowCheckpointer(workflow=wf, store=store) for name, wf in workflows.items()
-    }
+    checkpointers: dict[str, WorkflowCheckpointer | None] = {}
+
+    def checkpointer(flow: str) -> WorkflowCheckpointer | None:
+        # Only the flows the store holds runs of are built, each once.
+        if flow not in checkpointers:
+            workflow = workflows.get(flow)
+            checkpointers[flow] = (
+                None if workflow is None else WorkflowCheckpointer(workflow=workflow, store=store)
+            )
+        return checkpointers[flow]
+
     summaries = []
     for session, runs in families.items():
         latest = max(runs, key=lambda r: (r.updated_at, r.created_at))
-        ckptr = checkpointers.get(latest.flow)
+        ckptr = checkpointer(latest.flow)
         status, title, answered, total, question = status_of(latest), "", 0, 0, None
         error = latest.error
         if ckptr is None:
