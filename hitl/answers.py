@@ -25,8 +25,8 @@ KINDS: tuple[str, ...] = typing.get_args(Kind)
 
 _RULES_KEY = "x-hitl"
 
-# Control characters other than tab and newline, and lone surrogates.
-_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+# Control characters (C0, DEL and C1) other than tab and newline, and lone surrogates.
+_UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +201,10 @@ def check_text(field: str, value: Any, limit: int) -> list[InitErrorDetails]:
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            total += len(item)
+            size = len(item)  # a character is at least one byte: encode only what may fit
+            if total + size <= limit and not item.isascii():
+                size = len(item.encode("utf-8", "surrogatepass"))
+            total += size
             if total > limit:
                 return [field_error(
                     "too_large", "the answer is too large (over {limit} bytes)", field,

@@ -17,7 +17,7 @@ from typing import Any
 
 from hitl.errors import CheckpointLoadError
 from hitl.events import Event
-from hitl.serde import Serde
+from hitl.serde import Serde, size_over
 from hitl.store.base import RUNNING, CheckpointRecord, RunRecord
 
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
@@ -108,9 +108,10 @@ class Checkpoint:
                 raise CheckpointLoadError(
                     f"{self._where('ctx_state')}: stored as {type(text).__name__}, not text"
                 )
-            if len(text) > cap:  # refused before parsing, like an event
+            size = size_over(text, cap)
+            if size is not None:  # refused before parsing, like an event
                 raise CheckpointLoadError(
-                    f"{self._where('ctx_state')}: {len(text)} bytes, over the cap of {cap}"
+                    f"{self._where('ctx_state')}: {size} bytes, over the cap of {cap}"
                 )
             try:
                 state = json.loads(text)

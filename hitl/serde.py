@@ -18,6 +18,20 @@ from hitl.events import Event
 DEFAULT_MAX_EVENT_BYTES = 1 << 20  # 1 MiB
 
 
+def size_over(text: str, cap: int) -> int | None:
+    """``text``'s size in UTF-8 bytes when it is over ``cap``, else None.
+
+    A text with more characters than ``cap`` is over without being encoded
+    (a character is at least one byte); ASCII text is never encoded.
+    """
+    if len(text) > cap:
+        return len(text)
+    if text.isascii():
+        return None
+    size = len(text.encode("utf-8", "surrogatepass"))
+    return size if size > cap else None
+
+
 def describe(exc: ValidationError) -> str:
     """One line naming each failing field: ``field 'objective': Input should be ...``."""
     parts = []
@@ -42,9 +56,10 @@ class Serde:
             '{"type":"' + cls.__name__ + '","v":' + str(cls.event_version)
             + ',"data":' + event.model_dump_json() + "}"
         )
-        if len(text) > self.max_bytes:
+        size = size_over(text, self.max_bytes)
+        if size is not None:
             raise PayloadTooLarge(
-                f"{cls.__name__} is {len(text)} bytes, over the cap of {self.max_bytes}"
+                f"{cls.__name__} is {size} bytes, over the cap of {self.max_bytes}"
             )
         return text
 
@@ -61,8 +76,9 @@ class Serde:
         """Decode one envelope; ``where`` (run, checkpoint, which event) leads any error."""
         if not isinstance(text, str):  # a row rewritten as a BLOB, say
             raise CheckpointLoadError(f"{where}: stored as {type(text).__name__}, not text")
-        if len(text) > self.max_bytes:
-            raise CheckpointLoadError(f"{where}: {len(text)} bytes, over the cap of {self.max_bytes}")
+        size = size_over(text, self.max_bytes)
+        if size is not None:
+            raise CheckpointLoadError(f"{where}: {size} bytes, over the cap of {self.max_bytes}")
         try:
             envelope = json.loads(text)
         except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
@@ -89,8 +105,9 @@ class Serde:
     def load_state(self, text: str, state_type: type[BaseModel], where: str) -> BaseModel:
         if not isinstance(text, str):  # a row rewritten as a BLOB, say
             raise CheckpointLoadError(f"{where}: stored as {type(text).__name__}, not text")
-        if len(text) > self.max_bytes:
-            raise CheckpointLoadError(f"{where}: {len(text)} bytes, over the cap of {self.max_bytes}")
+        size = size_over(text, self.max_bytes)
+        if size is not None:
+            raise CheckpointLoadError(f"{where}: {size} bytes, over the cap of {self.max_bytes}")
         try:
             raw: Any = json.loads(text)
             if not isinstance(raw, dict) or not isinstance(raw.get("state"), dict):
@@ -104,6 +121,9 @@ class Serde:
 
     def dump_state(self, state: BaseModel) -> str:
         text = '{"state":' + state.model_dump_json() + "}"
-        if len(text) > self.max_bytes:
-            raise PayloadTooLarge(f"the run's state is {len(text)} bytes, over the cap of {self.max_bytes}")
+        size = size_over(text, self.max_bytes)
+        if size is not None:
+            raise PayloadTooLarge(
+                f"the run's state is {size} bytes, over the cap of {self.max_bytes}"
+            )
         return text
