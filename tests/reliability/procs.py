@@ -21,8 +21,15 @@ LINE_TIMEOUT = 20.0  # seconds for any one expected line: generous, only a bug r
 
 # A completed gather run has exactly these checkpoints, in this order.
 GATHER_STEPS = [
-    "start_process", "human", "gather_objective", "human", "gather_resources", "human",
-    "gather_approach", "human", "gather_notes",
+    "start_process",
+    "human",
+    "gather_objective",
+    "human",
+    "gather_resources",
+    "human",
+    "gather_approach",
+    "human",
+    "gather_notes",
 ]
 
 
@@ -33,7 +40,10 @@ class Child:
         env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
             [sys.executable, str(WORKER), *map(str, args)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
         )
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._stderr: list[bytes] = []
@@ -79,7 +89,7 @@ class Child:
                 f"worker {self.proc.args[2:]}: expected {prefix!r}, got {got!r}; "
                 f"stderr:\n{self.stderr}"
             )
-        return got[len(prefix) + 1:]
+        return got[len(prefix) + 1 :]
 
     def send(self, line: str) -> None:
         assert self.proc.stdin is not None
@@ -104,7 +114,9 @@ class Child:
             return self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            raise AssertionError(f"worker {self.proc.args[2:]} did not exit in {timeout}s") from None
+            raise AssertionError(
+                f"worker {self.proc.args[2:]} did not exit in {timeout}s"
+            ) from None
 
     def __enter__(self) -> Child:
         return self

@@ -13,17 +13,18 @@ from typing import Any
 
 import pytest
 
+from flows.gather import GatherFlow, ObjectiveEvent, ResourcesEvent
 from hitl import (
     COMPLETED,
     HUMAN,
     RUNNING,
     WAITING,
     ConflictError,
+    Context,
     SqliteStore,
     WorkflowCheckpointer,
+    step,
 )
-from flows.gather import GatherFlow, ResourcesEvent
-
 from tests.reliability.procs import GATHER_STEPS, Child, finish, integrity
 
 RACES = 8
@@ -197,6 +198,33 @@ def test_a_resume_that_loses_the_race_leaves_the_status_true(tmp_path: Path) -> 
         assert ckptr.get_run(run_id).status == WAITING
 
 
+class FailingGather(GatherFlow):
+    """GatherFlow (same flow name) whose objective step always raises."""
+
+    @step
+    async def gather_objective(self, ctx: Context, ev: ObjectiveEvent) -> ResourcesEvent:
+        raise RuntimeError("the step broke")
+
+
+def test_a_stale_step_that_fails_does_not_mark_a_moved_on_run_failed(tmp_path: Path) -> None:
+    """This process resumes a cut-off run; another finishes the step first; then
+    this process's copy of the step raises. The run is waiting on its next
+    question, and must still say so, not 'failed'."""
+    db = tmp_path / "failed.db"
+    with closing(SqliteStore(db)) as mine, closing(SqliteStore(db)) as theirs:
+        other = WorkflowCheckpointer(GatherFlow(), theirs)
+        run_id = cut_off_run(other)
+        ckptr = WorkflowCheckpointer(FailingGather(), mine)
+        handler = ckptr.resume(run_id)  # no event loop: the step has not run yet
+        asyncio.run(_await(other.resume(run_id)))
+        assert other.get_run(run_id).status == WAITING
+        with pytest.raises(RuntimeError, match="the step broke"):
+            asyncio.run(_await(handler))
+        assert [c.seq for c in other.checkpoints[run_id]] == [0, 1, 2]
+        info = other.get_run(run_id)
+        assert (info.status, info.error) == (WAITING, None)
+
+
 def test_many_writers_of_different_runs_share_one_file(tmp_path: Path) -> None:
     """Three processes (one store per thread, or one shared by its threads) create
     the file together and fill it at once: no error escapes, nothing is missing."""
@@ -204,8 +232,7 @@ def test_many_writers_of_different_runs_share_one_file(tmp_path: Path) -> None:
     threads, runs = 3, 4
     with ExitStack() as stack:
         children = [
-            stack.enter_context(Child("writers", db, threads, runs, shared))
-            for shared in (0, 1, 0)
+            stack.enter_context(Child("writers", db, threads, runs, shared)) for shared in (0, 1, 0)
         ]
         for child in children:
             child.expect("READY")
@@ -230,5 +257,7 @@ def test_many_writers_of_different_runs_share_one_file(tmp_path: Path) -> None:
             assert [c.last_completed_step for c in checkpoints] == GATHER_STEPS
             assert [c.seq for c in checkpoints] == list(range(len(GATHER_STEPS)))
             tag = checkpoints[0].input_event.writer.replace("-", " ")
-            assert result == {f: f"{f} {tag}" for f in ("objective", "resources", "approach", "notes")}
+            assert result == {
+                f: f"{f} {tag}" for f in ("objective", "resources", "approach", "notes")
+            }
             assert checkpoints[-1].output_event.result == result

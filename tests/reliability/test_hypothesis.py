@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from flows.gather import GatherFlow, NotesEvent, ObjectiveEvent
 from hitl import (
     HUMAN,
     CheckpointLoadError,
@@ -33,28 +34,57 @@ from hitl import (
     SqliteStore,
     WorkflowCheckpointer,
 )
-from flows.gather import GatherFlow, NotesEvent, ObjectiveEvent
-
 from tests.reliability.procs import finish
 
 SETTINGS = settings(
-    max_examples=150, deadline=None, database=None,
+    max_examples=150,
+    deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 # -- (a) text answers --------------------------------------------------------------------
 
 TRICKY = [
-    "\n", "\t", "\r", "\x00", "\x08", "\x0b", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9b",
-    "\x9f", "\ud800", "\udbff", "\udc00", "\udfff", " ", "\u00a0", "\u2028", "\u3000", "\ufeff",
-    "\u200b", "\u202e", "a", "é", "🚀", "\U0010ffff",
+    "\n",
+    "\t",
+    "\r",
+    "\x00",
+    "\x08",
+    "\x0b",
+    "\x1b",
+    "\x1f",
+    "\x7f",
+    "\x80",
+    "\x85",
+    "\x9b",
+    "\x9f",
+    "\ud800",
+    "\udbff",
+    "\udc00",
+    "\udfff",
+    " ",
+    "\u00a0",
+    "\u2028",
+    "\u3000",
+    "\ufeff",
+    "\u200b",
+    "\u202e",
+    "a",
+    "é",
+    "🚀",
+    "\U0010ffff",
 ]
 any_char = st.characters(exclude_categories=())  # surrogates and controls included
 texts = st.one_of(
     st.text(any_char),
     st.lists(st.one_of(st.sampled_from(TRICKY), any_char), max_size=40).map("".join),
-    st.builds(lambda n, c, tail: c * n + tail, st.integers(1990, 2010), st.sampled_from("a \n"),
-              st.sampled_from(["", "\x00", "b"])),
+    st.builds(
+        lambda n, c, tail: c * n + tail,
+        st.integers(1990, 2010),
+        st.sampled_from("a \n"),
+        st.sampled_from(["", "\x00", "b"]),
+    ),
 )
 
 
@@ -129,33 +159,66 @@ def test_any_text_answer_is_stored_exactly_or_refused_cleanly(tmp_path: Path, ki
 # -- (b) arbitrary envelopes ---------------------------------------------------------------
 
 REGISTRY = sorted(GatherFlow().spec.registry)
-FIELD_NAMES = ["message", "objective", "resources", "approach", "notes", "result", "topic",
-               "__class__", "__dict__", "model_config", "__pydantic_extra__", "_private"]
+FIELD_NAMES = [
+    "message",
+    "objective",
+    "resources",
+    "approach",
+    "notes",
+    "result",
+    "topic",
+    "__class__",
+    "__dict__",
+    "model_config",
+    "__pydantic_extra__",
+    "_private",
+]
 TYPE_NAMES = st.one_of(
     st.sampled_from(REGISTRY),
-    st.sampled_from(["os.system", "subprocess.Popen", "builtins.eval", "flows.gather.ObjectiveEvent",
-                     "", "Event", "InputRequiredEvent", "objectiveevent", "ObjectiveEvent "]),
+    st.sampled_from(
+        [
+            "os.system",
+            "subprocess.Popen",
+            "builtins.eval",
+            "flows.gather.ObjectiveEvent",
+            "",
+            "Event",
+            "InputRequiredEvent",
+            "objectiveevent",
+            "ObjectiveEvent ",
+        ]
+    ),
     st.text(max_size=30),
 )
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(any_char, max_size=20),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(any_char, max_size=20),
     st.sampled_from([10**400, -(10**400), 2**63, "x" * 3000]),
 )
 json_values = st.recursive(
     scalars,
     lambda kids: st.one_of(
         st.lists(kids, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=8)), kids, max_size=4),
+        st.dictionaries(
+            st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=8)), kids, max_size=4
+        ),
     ),
     max_leaves=20,
 )
-datas = st.dictionaries(st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=8)), json_values, max_size=5)
+datas = st.dictionaries(
+    st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=8)), json_values, max_size=5
+)
 envelopes = st.one_of(
-    st.fixed_dictionaries({
-        "type": TYPE_NAMES,
-        "v": st.one_of(st.integers(-2, 3), st.integers(), json_values),
-        "data": st.one_of(datas, json_values),
-    }),
+    st.fixed_dictionaries(
+        {
+            "type": TYPE_NAMES,
+            "v": st.one_of(st.integers(-2, 3), st.integers(), json_values),
+            "data": st.one_of(datas, json_values),
+        }
+    ),
     st.fixed_dictionaries(
         {"type": TYPE_NAMES, "v": st.just(1), "data": datas},
         optional={"extra": json_values},

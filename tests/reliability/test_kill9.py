@@ -8,9 +8,11 @@ import asyncio
 import json
 import random
 import time
+from collections import deque
 from contextlib import closing
 from pathlib import Path
 
+from flows.gather import GatherFlow, ResourcesEvent
 from hitl import (
     COMPLETED,
     HUMAN,
@@ -20,11 +22,10 @@ from hitl import (
     SqliteStore,
     WorkflowCheckpointer,
 )
-from flows.gather import GatherFlow, ResourcesEvent
-
 from tests.reliability.procs import GATHER_STEPS, Child, finish, integrity
 
 ROUNDS = 30
+AHEAD = 3  # workers booting ahead of their round
 SEED = 20240611
 
 
@@ -73,50 +74,84 @@ def test_acknowledged_answers_survive_kill9_at_random_moments(tmp_path: Path) ->
     acks: dict[tuple[str, str], str] = {}  # every answer ever acknowledged, all rounds
     all_runs: set[str] = set()
     interrupted_seen = 0
-    for round_no in range(ROUNDS):
-        started: list[str] = []
-        with Child("loop", db, rng.randrange(1 << 30)) as child:
-            child.expect("READY")
-            wanted = rng.randint(0, 14)
-            lines = []
-            while sum(line.startswith("ACK") for line in lines) < wanted:
-                got = child.line()
-                assert got is not None, f"worker died by itself:\n{child.stderr}"
-                lines.append(got)
-            time.sleep(rng.randint(0, 3000) / 1e6)  # where the kill lands; not a wait for anything
-            child.kill()
-            lines += child.rest()  # acknowledged before it died, still in the pipe
-            assert child.proc.returncode == -9, child.stderr
-        read_acks(lines, acks, started)
-
-        assert integrity(db) == "ok"
-        with closing(SqliteStore(db)) as store:
-            ckptr = WorkflowCheckpointer(GatherFlow(), store)
-            infos = {info.run_id: info for info in ckptr.runs()}
-            assert set(started) <= set(infos), "a run whose start was reported is missing"
-            for (run_id, field), value in acks.items():
-                assert answers_stored(ckptr, run_id).get(field) == value, (
-                    f"round {round_no}: acknowledged {field} of run {run_id} is lost"
-                )
-            for run_id, info in infos.items():
-                assert info.status in (RUNNING, WAITING, COMPLETED), (run_id, info.status, info.error)
-                # The worker is dead: a run it left running reads as interrupted.
-                assert info.interrupted == (info.status == RUNNING), info
-                interrupted_seen += info.status == RUNNING
-            for run_id in infos:
-                acked = {f: v for (r, f), v in acks.items() if r == run_id}
-                if infos[run_id].status != COMPLETED:
-                    finish(ckptr, run_id)
-                check_complete(ckptr, run_id, acked)
-                # The answers stored but never acknowledged are kept too, unchanged.
-                stored = answers_stored(ckptr, run_id)
-                assert {f: stored[f] for f in acked} == acked
-            all_runs |= set(infos)
-        assert integrity(db) == "ok"
+    # (worker seed, acknowledgements to wait for, microseconds more before the kill)
+    plans = [
+        (rng.randrange(1 << 30), rng.randint(0, 14), rng.randint(0, 3000)) for _ in range(ROUNDS)
+    ]
+    # Workers boot a few rounds ahead (an interpreter start is most of a round's
+    # time); each touches the store only once told GO, when its round begins.
+    booting: deque[Child] = deque()
+    try:
+        for round_no, (_, wanted, extra_us) in enumerate(plans):
+            while len(booting) < AHEAD and round_no + len(booting) < ROUNDS:
+                booting.append(Child("loop", db, plans[round_no + len(booting)][0]))
+            started: list[str] = []
+            with booting.popleft() as child:
+                child.expect("BOOTED")
+                child.send("GO")
+                child.expect("READY")
+                lines: list[str] = []
+                while sum(line.startswith("ACK") for line in lines) < wanted:
+                    got = child.line()
+                    assert got is not None, f"worker died by itself:\n{child.stderr}"
+                    lines.append(got)
+                time.sleep(extra_us / 1e6)  # where the kill lands; not a wait for anything
+                child.kill()
+                lines += child.rest()  # acknowledged before it died, still in the pipe
+                assert child.proc.returncode == -9, child.stderr
+            read_acks(lines, acks, started)
+            interrupted_seen += check_round(db, round_no, acks, started, all_runs)
+    finally:
+        for child in booting:
+            child.__exit__(None, None, None)
     assert len(all_runs) >= ROUNDS
     assert sum(1 for _ in acks) > ROUNDS * 3
     # Half the time a worker spends is inside a step, so some kill lands in one.
     assert interrupted_seen > 0
+
+
+def check_round(
+    db: Path,
+    round_no: int,
+    acks: dict[tuple[str, str], str],
+    started: list[str],
+    all_runs: set[str],
+) -> int:
+    """Check the store after a kill and finish every run left; how many were interrupted."""
+    interrupted_seen = 0
+    assert integrity(db) == "ok"
+    with closing(SqliteStore(db)) as store:
+        ckptr = WorkflowCheckpointer(GatherFlow(), store)
+        infos = {info.run_id: info for info in ckptr.runs()}
+        assert set(started) <= set(infos), "a run whose start was reported is missing"
+        acked_by_run: dict[str, dict[str, str]] = {}
+        for (run_id, field), value in acks.items():
+            acked_by_run.setdefault(run_id, {})[field] = value
+        # Every answer ever acknowledged, in this round or an earlier one.
+        for run_id, acked in acked_by_run.items():
+            stored = answers_stored(ckptr, run_id)
+            for field, value in acked.items():
+                assert stored.get(field) == value, (
+                    f"round {round_no}: acknowledged {field} of run {run_id} is lost"
+                )
+        for run_id, info in infos.items():
+            assert info.status in (RUNNING, WAITING, COMPLETED), (
+                run_id,
+                info.status,
+                info.error,
+            )
+            if run_id in all_runs:  # finished in an earlier round, and stays so
+                assert info.status == COMPLETED, (run_id, info.status)
+            # The worker is dead: a run it left running reads as interrupted.
+            assert info.interrupted == (info.status == RUNNING), info
+            interrupted_seen += info.status == RUNNING
+        for run_id in sorted(set(infos) - all_runs):
+            if infos[run_id].status != COMPLETED:
+                finish(ckptr, run_id)
+            check_complete(ckptr, run_id, acked_by_run.get(run_id, {}))
+        all_runs |= set(infos)
+    assert integrity(db) == "ok"
+    return interrupted_seen
 
 
 def test_kill9_inside_a_step_resumes_that_step_once(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from flows.gather import GatherFlow
 from hitl import (
     COMPLETED,
     HUMAN,
@@ -34,16 +35,23 @@ from hitl import (
     UnknownEventType,
     WorkflowCheckpointer,
 )
-from flows.gather import GatherFlow
-
 from tests.reliability.procs import GATHER_STEPS, finish, integrity
 
 CAP = 1 << 20
 SENTINEL = "hitl_evil_sentinel"  # a module that exists on sys.path and must never be imported
 DANGEROUS_NAMES = (
-    "os.system", "subprocess.Popen", "builtins.eval", "builtins.exec", "pickle.loads",
-    f"{SENTINEL}.Payload", f"{SENTINEL}:Payload", SENTINEL, "flows.gather.ObjectiveEvent",
-    "__import__('os').system('true')", "hitl.events.StopEvent", "../../etc/passwd",
+    "os.system",
+    "subprocess.Popen",
+    "builtins.eval",
+    "builtins.exec",
+    "pickle.loads",
+    f"{SENTINEL}.Payload",
+    f"{SENTINEL}:Payload",
+    SENTINEL,
+    "flows.gather.ObjectiveEvent",
+    "__import__('os').system('true')",
+    "hitl.events.StopEvent",
+    "../../etc/passwd",
 )
 
 
@@ -133,7 +141,11 @@ def nothing_imported_or_run(monkeypatch: pytest.MonkeyPatch, mark: Path) -> Iter
     before = set(sys.modules)
     imports: list[str] = []
     parsed: list[int] = []
-    real_import, real_import_module, real_loads = builtins.__import__, importlib.import_module, json.loads
+    real_import, real_import_module, real_loads = (
+        builtins.__import__,
+        importlib.import_module,
+        json.loads,
+    )
 
     def spy_import(name: str, *args: Any, **kwargs: Any) -> Any:
         imports.append(name)
@@ -155,7 +167,10 @@ def nothing_imported_or_run(monkeypatch: pytest.MonkeyPatch, mark: Path) -> Iter
         patch.setattr(importlib, "import_module", spy_import_module)
         patch.setattr(json, "loads", spy_loads)
         for owner, name in (
-            (os, "system"), (subprocess, "Popen"), (pickle, "loads"), (builtins, "eval"),
+            (os, "system"),
+            (subprocess, "Popen"),
+            (pickle, "loads"),
+            (builtins, "eval"),
             (builtins, "exec"),
         ):
             patch.setattr(owner, name, tripwire)
@@ -184,43 +199,126 @@ class Case:
 
 CASES = {
     # Garbage and non-envelopes.
-    "output-garbage-json": Case("output", '{"type": "ObjectiveEvent", "v": 1, "data": {', "output_event", ("not valid JSON",)),
+    "output-garbage-json": Case(
+        "output",
+        '{"type": "ObjectiveEvent", "v": 1, "data": {',
+        "output_event",
+        ("not valid JSON",),
+    ),
     "output-empty": Case("output", "", "output_event", ("not valid JSON",)),
     "output-bytes": Case("output", b"\xff\xfe\x00garbage", "output_event"),
     "output-not-an-envelope": Case("output", "[1, 2, 3]", "output_event", ("envelope",)),
-    "output-envelope-missing-data": Case("output", '{"type": "ObjectiveEvent", "v": 1}', "output_event", ("envelope",)),
-    "output-deeply-nested": Case("output", envelope("StopEvent", {"result": 0})[:-2] + ', "x": ' + deep(50_000) + "}}", "output_event"),
-    "output-deeply-nested-data": Case("output", '{"type": "StopEvent", "v": 1, "data": {"result": ' + deep(50_000) + "}}", "output_event"),
-    "output-huge-int": Case("output", '{"type": "ObjectiveEvent", "v": ' + "9" * 5000 + ', "data": {}}', "output_event"),
-    "output-newer-version": Case("output", envelope("ObjectiveEvent", {"message": "q", "objective": ""}, v=99), "output_event", ("newer",)),
+    "output-envelope-missing-data": Case(
+        "output", '{"type": "ObjectiveEvent", "v": 1}', "output_event", ("envelope",)
+    ),
+    "output-deeply-nested": Case(
+        "output",
+        envelope("StopEvent", {"result": 0})[:-2] + ', "x": ' + deep(50_000) + "}}",
+        "output_event",
+    ),
+    "output-deeply-nested-data": Case(
+        "output",
+        '{"type": "StopEvent", "v": 1, "data": {"result": ' + deep(50_000) + "}}",
+        "output_event",
+    ),
+    "output-huge-int": Case(
+        "output", '{"type": "ObjectiveEvent", "v": ' + "9" * 5000 + ', "data": {}}', "output_event"
+    ),
+    "output-newer-version": Case(
+        "output",
+        envelope("ObjectiveEvent", {"message": "q", "objective": ""}, v=99),
+        "output_event",
+        ("newer",),
+    ),
     # Type names: unknown, or real importable paths. Never imported.
     **{
-        f"output-type-{name}": Case("output", envelope(name, {"message": "q", "objective": ""}), "output_event", (name[:80],), UnknownEventType)
+        f"output-type-{name}": Case(
+            "output",
+            envelope(name, {"message": "q", "objective": ""}),
+            "output_event",
+            (name[:80],),
+            UnknownEventType,
+        )
         for name in DANGEROUS_NAMES
     },
     **{
-        f"output_type-column-{name}": Case("output_type", name, "output_event", (name[:80],), UnknownEventType)
+        f"output_type-column-{name}": Case(
+            "output_type", name, "output_event", (name[:80],), UnknownEventType
+        )
         for name in ("os.system", f"{SENTINEL}.Payload", "subprocess.Popen")
     },
-    "input-type-builtins.eval": Case("input", envelope("builtins.eval", {"source": "1"}), "input_event", ("builtins.eval",), UnknownEventType),
-    "start-type-os.system": Case("start", envelope("os.system", {"command": "true"}), "start event", ("os.system",), UnknownEventType),
+    "input-type-builtins.eval": Case(
+        "input",
+        envelope("builtins.eval", {"source": "1"}),
+        "input_event",
+        ("builtins.eval",),
+        UnknownEventType,
+    ),
+    "start-type-os.system": Case(
+        "start",
+        envelope("os.system", {"command": "true"}),
+        "start event",
+        ("os.system",),
+        UnknownEventType,
+    ),
     # Oversized text: refused before parsing, even though it is a valid envelope.
-    "output-oversized": Case("output", envelope("ObjectiveEvent", {"message": "q", "objective": "x" * (CAP + 1)}), "output_event", ("cap",)),
-    "input-oversized": Case("input", envelope("ObjectiveEvent", {"message": "q", "objective": "x" * (3 * CAP)}), "input_event", ("cap",)),
-    "start-oversized": Case("start", envelope("StartEvent", {"topic": "x" * (CAP + 1)}), "start event", ("cap",)),
-    "state-oversized": Case("state", json.dumps({"state": {"notes": "x" * (CAP + 1)}}), "ctx_state", ("cap",)),
+    "output-oversized": Case(
+        "output",
+        envelope("ObjectiveEvent", {"message": "q", "objective": "x" * (CAP + 1)}),
+        "output_event",
+        ("cap",),
+    ),
+    "input-oversized": Case(
+        "input",
+        envelope("ObjectiveEvent", {"message": "q", "objective": "x" * (3 * CAP)}),
+        "input_event",
+        ("cap",),
+    ),
+    "start-oversized": Case(
+        "start", envelope("StartEvent", {"topic": "x" * (CAP + 1)}), "start event", ("cap",)
+    ),
+    "state-oversized": Case(
+        "state", json.dumps({"state": {"notes": "x" * (CAP + 1)}}), "ctx_state", ("cap",)
+    ),
     # Wrong field types, missing and unknown fields.
-    "output-wrong-types": Case("output", envelope("ObjectiveEvent", {"message": 5, "objective": ["x"]}), "output_event", ("'message'", "'objective'")),
-    "output-missing-field": Case("output", envelope("ObjectiveEvent", {"objective": ""}), "output_event", ("'message'",)),
-    "output-unknown-field": Case("output", envelope("ObjectiveEvent", {"message": "q", "objective": "", "evil": 1}), "output_event", ("'evil'",)),
-    "output-nan": Case("output", '{"type": "ObjectiveEvent", "v": 1, "data": {"message": NaN, "objective": ""}}', "output_event", ("'message'",)),
-    "input-wrong-types": Case("input", envelope("ObjectiveEvent", {"message": "q", "objective": 42}), "input_event", ("'objective'",)),
+    "output-wrong-types": Case(
+        "output",
+        envelope("ObjectiveEvent", {"message": 5, "objective": ["x"]}),
+        "output_event",
+        ("'message'", "'objective'"),
+    ),
+    "output-missing-field": Case(
+        "output", envelope("ObjectiveEvent", {"objective": ""}), "output_event", ("'message'",)
+    ),
+    "output-unknown-field": Case(
+        "output",
+        envelope("ObjectiveEvent", {"message": "q", "objective": "", "evil": 1}),
+        "output_event",
+        ("'evil'",),
+    ),
+    "output-nan": Case(
+        "output",
+        '{"type": "ObjectiveEvent", "v": 1, "data": {"message": NaN, "objective": ""}}',
+        "output_event",
+        ("'message'",),
+    ),
+    "input-wrong-types": Case(
+        "input",
+        envelope("ObjectiveEvent", {"message": "q", "objective": 42}),
+        "input_event",
+        ("'objective'",),
+    ),
     "start-garbage": Case("start", "}{", "start event", ("not valid JSON",)),
     # ctx_state: not JSON, not a state, wrong field types.
     "state-not-json": Case("state", "not json {", "ctx_state"),
     "state-not-a-state": Case("state", "[1, 2]", "ctx_state"),
     "state-state-not-an-object": Case("state", '{"state": 5}', "ctx_state"),
-    "state-wrong-types": Case("state", json.dumps({"state": {"objective": 5, "notes": ["x"]}}), "ctx_state", ("'objective'", "'notes'")),
+    "state-wrong-types": Case(
+        "state",
+        json.dumps({"state": {"objective": 5, "notes": ["x"]}}),
+        "ctx_state",
+        ("'objective'", "'notes'"),
+    ),
     "state-deeply-nested": Case("state", '{"state": {"notes": ' + deep(50_000) + "}}", "ctx_state"),
 }
 
@@ -234,7 +332,9 @@ TARGETS = {
 }
 
 
-def reads_that_must_fail(ckptr: WorkflowCheckpointer, case: Case, run_id: str) -> dict[str, Callable[[], Any]]:
+def reads_that_must_fail(
+    ckptr: WorkflowCheckpointer, case: Case, run_id: str
+) -> dict[str, Callable[[], Any]]:
     """Every way of reaching the broken cell, by what it is called."""
     view = ckptr.checkpoints
     if case.target == "output":
@@ -265,11 +365,20 @@ def reads_that_must_fail(ckptr: WorkflowCheckpointer, case: Case, run_id: str) -
     raise AssertionError(case.target)
 
 
-def assert_others_fine(ckptr: WorkflowCheckpointer, ids: dict[str, str], broken: str) -> None:
-    """Every run but the broken one lists, loads, resumes and completes."""
-    assert {info.run_id for info in ckptr.runs()} == set(ids.values())
+def assert_others_fine(
+    ckptr: WorkflowCheckpointer, ids: dict[str, str], broken: str, *, row_sound: bool = True
+) -> None:
+    """Every run but the broken one lists, loads, resumes and completes. With
+    ``row_sound`` (only a checkpoint is broken, not the run's own row) the broken
+    run is listed too."""
+    others = set(ids.values()) - {broken}
+    listed = {info.run_id for info in ckptr.runs()}
     view = ckptr.checkpoints
-    assert set(view) == set(ids.values())
+    if row_sound:
+        assert listed == set(view) == set(ids.values())
+    else:
+        assert others <= listed <= set(ids.values())
+        assert others <= set(view) <= set(ids.values())
     repr(view)  # shows the broken checkpoint as unreadable, and does not raise
     assert ckptr.filter_checkpoints(last_completed_step=HUMAN)
     for name, run_id in ids.items():
@@ -297,8 +406,8 @@ def test_a_tampered_row_fails_alone(
         ckptr = WorkflowCheckpointer(GatherFlow(), store)
         # Warm up: reach the same code on a sound run, so lazy imports happen now.
         spare = ids["spare"]
-        ckptr.checkpoints[spare][0].output_event, ckptr.checkpoints[spare][0].ctx_state  # noqa: B018
-        ckptr.pending_question(spare), ckptr.resume(spare), ckptr.runs()  # noqa: B018
+        ckptr.checkpoints[spare][0].output_event, ckptr.checkpoints[spare][0].ctx_state
+        ckptr.pending_question(spare), ckptr.resume(spare), ckptr.runs()
         count = len(ckptr.checkpoints[run_id])
         with nothing_imported_or_run(monkeypatch, sentinel):
             for how, read in reads_that_must_fail(ckptr, case, run_id).items():
@@ -321,14 +430,18 @@ def test_a_tampered_row_fails_alone(
     assert integrity(db) == "ok"
 
 
-def test_a_done_run_with_one_broken_input_still_gives_its_result(env: tuple[Path, dict[str, str]]) -> None:
+def test_a_done_run_with_one_broken_input_still_gives_its_result(
+    env: tuple[Path, dict[str, str]],
+) -> None:
     """Broken history before the tip does not stop a completed run giving its result."""
     db, ids = env
     tamper(db, TARGETS["input"][1], "garbage", ids["done"])
     with closing(SqliteStore(db)) as store:
         ckptr = WorkflowCheckpointer(GatherFlow(), store)
         result = finish(ckptr, ids["done"])
-        assert result == {f: f"{f} of done" for f in ("objective", "resources", "approach", "notes")}
+        assert result == {
+            f: f"{f} of done" for f in ("objective", "resources", "approach", "notes")
+        }
 
 
 @pytest.mark.parametrize(
@@ -344,11 +457,12 @@ def test_a_tampered_run_row_does_not_hide_the_others(
     with closing(SqliteStore(db)) as store:
         ckptr = WorkflowCheckpointer(GatherFlow(), store)
         try:
-            infos = {info.run_id: info for info in ckptr.runs()}
-        except CheckpointLoadError as exc:
-            raise AssertionError(f"one bad run row hides every run: {exc}") from None
-        assert set(ids.values()) <= set(infos)
-        assert_others_fine(ckptr, ids, broken=ids["middle"])
+            ckptr.runs()
+        except Exception as exc:
+            raise AssertionError(
+                f"one bad run row breaks runs() for every run: {type(exc).__name__}: {exc}"
+            ) from None
+        assert_others_fine(ckptr, ids, broken=ids["middle"], row_sound=False)
 
 
 @pytest.mark.parametrize("held", [envelope("StartEvent", {}), envelope("StopEvent", {"result": 1})])

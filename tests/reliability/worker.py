@@ -7,7 +7,8 @@ has happened. The test synchronises on these lines, never on sleeps.
 Modes:
 
 ``loop DB SEED``
-    Answer gather questionnaires on DB forever. Prints ``READY`` once the store
+    Print ``BOOTED``, wait for ``GO``, then answer gather questionnaires on DB
+    forever. Prints ``READY`` once the store
     is open, ``RUN run_id`` once a run is recorded, and ``ACK run_id field
     json(value)`` once ``answer()`` has returned (the answer is stored), then
     awaits the run. The test kills it with SIGKILL whenever it likes.
@@ -44,6 +45,7 @@ import random
 import sys
 import threading
 
+from flows.gather import GatherFlow, ObjectiveEvent, ResourcesEvent
 from hitl import (
     COMPLETED,
     WAITING,
@@ -53,7 +55,6 @@ from hitl import (
     WorkflowCheckpointer,
     step,
 )
-from flows.gather import GatherFlow, ObjectiveEvent, ResourcesEvent
 
 FIELDS = ("objective", "resources", "approach", "notes")
 
@@ -95,6 +96,9 @@ def value_for(rng: random.Random, field: str, n: int) -> str:
 
 
 async def loop_mode(db: str, seed: int) -> None:
+    say("BOOTED")  # started early, it waits here while the test still reads the store
+    if listen() != "GO":
+        raise SystemExit("expected GO")
     rng = random.Random(seed)
     ckptr = WorkflowCheckpointer(GatherFlow(), SqliteStore(db))
     say("READY")
