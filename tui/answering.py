@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hitl import InputRequiredEvent, Rules, WorkflowCheckpointer
+from hitl import InputRequiredEvent, Rules, RunNotWaiting, WorkflowCheckpointer
 from tui.workspace import drive
 
 YES = frozenset({"yes", "y", "true", "t", "1", "on"})
@@ -180,8 +180,7 @@ def answer_now(ckptr: WorkflowCheckpointer, run_id: str, values: Mapping[str, An
     """Answer the run's pending question with ``values`` and go on until it waits or ends."""
     pending = ckptr.pending_question(run_id)
     if pending is None:
-        ckptr.answer(run_id)  # RunNotWaiting, with the engine's reason
-        return
+        raise RunNotWaiting(f"run {run_id} has no question pending")
     checkpoint, question = pending
     answers = coerce(type(question), values, text=text)
     drive(ckptr.answer(run_id, at=checkpoint.id, **answers))

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from flows.registry import UnknownFlow
 from hitl import HitlError, __version__
-from tui import commands
+from tui import commands, launch
 from tui.answering import AnswerError
 from tui.workspace import Workspace
 
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "new", "start a session of a flow (terminal UI, or --answers FILE)",
-        commands.cmd_new,
+        launch.cmd_new,
         description=(
             "Start a new session of FLOW. Without --answers, the terminal UI opens on it.\n"
             "With --answers FILE, the answers are taken from a JSON object of field names\n"
@@ -83,14 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
             "its result."
         ),
         epilog='example answers file for gather:\n  {"objective": "Ship v2", '
-               '"resources": "Two people", "approach": "Small steps", "notes": ""}',
+               '"resources": "Two people", "approach": "Small steps", "notes": ""}\n'
+               "hitl schema FLOW prints the JSON Schema such a file follows.",
     )
     p.add_argument("flow", metavar="FLOW", help="the flow's name (hitl flows lists them)")
     _answers_option(p)
     _json_option(p)
 
     p = command(
-        "resume", "open the terminal UI at a run's pending question", commands.cmd_resume,
+        "resume", "open the terminal UI at a run's pending question", launch.cmd_resume,
         description=(
             "Open the terminal UI at RUN's pending question; without RUN, at the latest\n"
             "run that waits (or that a crash interrupted). With --answers FILE, answer\n"
@@ -203,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors: argparse has printed
         return exc.code if isinstance(exc.code, int) else 2
-    func = getattr(args, "func", commands.cmd_ui)
+    func = getattr(args, "func", launch.cmd_ui)
     workspace = None
     try:
         workspace = Workspace(args.db, args.flows_dir)

@@ -1,5 +1,4 @@
-"""What each `hitl` command does. Headless: textual is imported only by
-:func:`open_ui`, when a command opens the terminal UI.
+"""What each headless `hitl` command does (:mod:`tui.launch` opens the terminal UI).
 
 Each command takes the :class:`~tui.workspace.Workspace` and the parsed
 arguments, prints its output, and returns the exit status; errors are raised
@@ -20,7 +19,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from flows.registry import BUILT_IN, SHIPPED_DIR
-from hitl import COMPLETED, FAILED, HitlError, RunHandler, WorkflowCheckpointer
+from hitl import (
+    COMPLETED,
+    FAILED,
+    Checkpoint,
+    HitlError,
+    InputRequiredEvent,
+    RunHandler,
+    WorkflowCheckpointer,
+)
 from tui import render
 from tui.answering import (
     AnswerError,
@@ -30,7 +37,7 @@ from tui.answering import (
     read_answers_file,
 )
 from tui.export import export_data, export_markdown, lineage_answers, run_result
-from tui.sessions import INTERRUPTED, progress, status_of, summarize
+from tui.sessions import progress, status_of, summarize
 from tui.workspace import Workspace, drive
 
 USAGE = 2
@@ -160,13 +167,11 @@ def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
     info = ckptr.get_run(run.run_id)
     records = ws.store.run_checkpoints(run.run_id)
     answers = lineage_answers(ckptr, run.run_id)
-    pending = ckptr.pending_question(run.run_id)
+    pending, number, total = _pending(ckptr, run.run_id)
     done, result = run_result(ckptr, run.run_id)
-    answered, total = progress(ckptr, run.run_id)
     question = None
     if pending is not None:
-        question = render.question_data(pending[1], pending[0].id, answered + 1,
-                                        max(total, answered + 1))
+        question = render.question_data(pending[1], pending[0].id, number, total)
     if args.json:
         out(render.dumps({
             "run_id": info.run_id, "flow": info.flow, "session": info.session,
@@ -217,12 +222,21 @@ def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
         out("  (none yet)")
     if pending is not None:
         out()
-        out(render.question_text(pending[1], info.run_id, answered + 1, max(total, answered + 1)))
+        out(render.question_text(pending[1], info.run_id, number, total))
     elif done:
         out()
         out("Result")
         out(_indent(render.result_text(result)))
     return 0
+
+
+def _pending(
+    ckptr: WorkflowCheckpointer, run_id: str
+) -> tuple[tuple[Checkpoint, InputRequiredEvent] | None, int, int]:
+    """The run's pending question (with the checkpoint that asked it), the number
+    it would have (one past the answers given), and how many questions there are."""
+    answered, total = progress(ckptr, run_id)
+    return ckptr.pending_question(run_id), answered + 1, max(total, answered + 1)
 
 
 def _utc(seconds: float) -> datetime:
@@ -241,9 +255,8 @@ def _indent(text: str, by: str = "  ") -> str:
 
 
 def cmd_new(ws: Workspace, args: argparse.Namespace) -> int:
+    """``hitl new FLOW --answers FILE`` (without a file, :mod:`tui.launch` opens the UI)."""
     workflow = ws.workflow(args.flow)
-    if args.answers is None:
-        return open_ui(ws, flow=args.flow)
     answers = read_answers_file(args.answers)  # a bad file starts no run
     ckptr = ws.checkpointer(workflow)
     handler = ckptr.run()
@@ -341,9 +354,8 @@ def _note_unused(path: str, unused: set[str]) -> None:
 def report(ckptr: WorkflowCheckpointer, run_id: str, *, json: bool) -> int:
     """After answering: the run's pending question, or its result."""
     info = ckptr.get_run(run_id)
-    pending = ckptr.pending_question(run_id)
-    answered, total = progress(ckptr, run_id)
-    number, total = answered + 1, max(total, answered + 1)
+    pending, number, total = _pending(ckptr, run_id)
+    answered = number - 1
     done, result = run_result(ckptr, run_id)
     if json:
         out(render.dumps({
@@ -426,55 +438,3 @@ def cmd_prune(ws: Workspace, args: argparse.Namespace) -> int:
     if not doomed:
         out(f"nothing to prune: no completed session is older than {args.older_than:g} days")
     return 0
-
-
-# -- the terminal UI --------------------------------------------------------------------
-
-
-def cmd_resume(ws: Workspace, args: argparse.Namespace) -> int:
-    if args.run is None:
-        waiting = [
-            s for s in summarize(ws.store, ws.workflows) if s.status in ("waiting", INTERRUPTED)
-        ]
-        if not waiting:
-            raise CommandError(
-                "nothing to resume: no run is waiting (hitl list shows the sessions; "
-                "hitl new FLOW starts one)"
-            )
-        run_id = waiting[0].run_id
-    else:
-        run_id = ws.find_run(args.run).run_id
-    if args.answers is not None:
-        return cmd_answer(ws, argparse.Namespace(
-            run=run_id, set=None, answers=args.answers, json=args.json,
-        ))
-    ws.run_checkpointer(ws.find_run(run_id))  # UnknownFlow before the UI opens
-    return open_ui(ws, run=run_id)
-
-
-def cmd_ui(ws: Workspace, args: argparse.Namespace) -> int:
-    return open_ui(ws)
-
-
-def open_ui(ws: Workspace, *, flow: str | None = None, run: str | None = None) -> int:
-    """Open the terminal UI on the workspace's store (at a new session of ``flow``,
-    or at ``run``), and return its exit status when it closes."""
-    try:
-        from tui.app import make_app
-    except ImportError as exc:
-        reason = "" if exc.name == "tui.app" else f" ({exc})"
-        message = f"the terminal UI is not available in this build{reason}"
-        raise CommandError(message, USAGE) from None
-    if not has_terminal():
-        raise CommandError(
-            "the terminal UI needs a terminal; without one, answer with "
-            "hitl new FLOW --answers FILE and hitl answer RUN --set FIELD=VALUE", USAGE,
-        )
-    app = make_app(ws.store, flows_dir=ws.flows_dir, open_flow=flow, open_run=run)
-    app.run()
-    return app.return_code or 0
-
-
-def has_terminal() -> bool:
-    """Whether the terminal UI can run here: standard input and output are a terminal."""
-    return sys.stdin.isatty() and sys.stdout.isatty()

@@ -21,10 +21,21 @@ import pytest
 
 from flows.gather import GatherFlow
 from flows.registry import BUILT_IN, available_flows
-from hitl import RUNNING, SqliteStore, WorkflowCheckpointer
+from hitl import (
+    RUNNING,
+    InputRequiredEvent,
+    SqliteStore,
+    StartEvent,
+    StopEvent,
+    Workflow,
+    WorkflowCheckpointer,
+    answer_field,
+    step,
+)
 from hitl.store.sqlite import APPLICATION_ID
-from tui import commands
+from tui import launch
 from tui.cli import main
+from tui.workspace import Workspace
 
 SHIPPED = sorted(e.name for e in available_flows().values() if e.source != BUILT_IN)
 
@@ -834,7 +845,7 @@ def ui(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
     module.make_app = make_app  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tui.app", module)
-    monkeypatch.setattr(commands, "has_terminal", lambda: True)
+    monkeypatch.setattr(launch, "has_terminal", lambda: True)
     return calls
 
 
@@ -872,7 +883,7 @@ def test_resume_with_answers_answers_headless(hitl, ui, write) -> None:
 
 
 def test_the_ui_needs_a_terminal(hitl, ui, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(commands, "has_terminal", lambda: False)
+    monkeypatch.setattr(launch, "has_terminal", lambda: False)
     fails(hitl(), "the terminal UI needs a terminal", code=2)
     assert ui == []
 
@@ -930,6 +941,7 @@ def test_headless_commands_never_import_textual(db: Path, tmp_path: Path) -> Non
     code = f"""
 import sys
 from tui.cli import main
+from tui.workspace import Workspace
 for args in (["flows"], ["new", "gather", "--answers", {str(answers)!r}], ["list"],
              ["list", "--json"], ["schema", "gather"]):
     assert main(args) == 0, args
@@ -940,3 +952,39 @@ assert not leaked, leaked
                           env=_env(db), timeout=60)
     assert done.returncode == 0, done.stderr
 
+
+
+class BoomQuestion(InputRequiredEvent):
+    word: str = answer_field(label="Word")
+
+
+class BoomFlow(Workflow):
+    """Asks one question, then its next step fails."""
+
+    name = "boom"
+
+    @step
+    async def ask(self, ev: StartEvent) -> BoomQuestion:
+        return BoomQuestion(word="", message="Say a word")
+
+    @step
+    async def explode(self, ev: BoomQuestion) -> StopEvent:
+        raise RuntimeError(f"cannot take {ev.word!r}")
+
+
+def test_a_step_that_fails_is_one_line_and_the_run_is_kept_failed(
+    hitl, write, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = Workspace.workflow
+    monkeypatch.setattr(
+        Workspace, "workflow", lambda ws, name: BoomFlow() if name == "boom" else real(ws, name),
+    )
+    result = hitl("new", "boom", "--answers", write({"word": "hi"}))
+    run_id = result.lines[0]
+    fails(result, f"run {run_id} failed in a step: RuntimeError: cannot take 'hi'")
+    shown = hitl("show", run_id, "--json").json
+    assert shown["status"] == "failed"
+    assert shown["error"] == "RuntimeError: cannot take 'hi'"
+    fails(hitl("answer", run_id, "--set", "word=again"),
+          f"run {run_id} failed in a step (RuntimeError: cannot take 'hi'); "
+          "there is no question to answer")
