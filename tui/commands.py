@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from flows.registry import BUILT_IN, SHIPPED_DIR
+from flows.schema import answers_schema
 from hitl import (
     COMPLETED,
     FAILED,
@@ -123,8 +124,6 @@ def _source(source: str) -> str:
 
 
 def cmd_schema(ws: Workspace, args: argparse.Namespace) -> int:
-    from flows.schema import answers_schema
-
     out(render.dumps(answers_schema(ws.workflow(args.flow))))
     return 0
 
