@@ -37,14 +37,13 @@ os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(32)))
 
 
 def new_id() -> str:
-    """A UUIDv7: a millisecond timestamp then 74 random bits.
+    """A random UUID (version 4), so any few leading characters tell ids apart.
 
-    Ids sort by creation time, so a store's id index grows at one end. The bits
-    come from a generator seeded from the OS (again in every forked child):
-    ids need to be unique, not secret.
+    The bits come from a generator seeded from the OS (again in every forked
+    child): ids need to be unique, not secret, and this is several times
+    faster than ``uuid.uuid4()``.
     """
-    bits = (time.time_ns() // 1_000_000) << 80 | _random.getrandbits(80)
-    bits = bits & ~(0xF << 76 | 0x3 << 62) | 0x7 << 76 | 0x2 << 62
+    bits = _random.getrandbits(128) & ~(0xF << 76 | 0x3 << 62) | 0x4 << 76 | 0x2 << 62
     h = f"{bits:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
@@ -199,7 +198,8 @@ class WorkflowCheckpointer:
         after = checkpoint.edited_output
         first = None
         if after is not None and (
-            type(after) is not type(before) or after.model_dump() != before.model_dump()
+            type(after) is not type(before)
+            or after.model_dump(warnings=False) != before.model_dump()
         ):  # a different type is an edit too, and _edit refuses it
             edited = _edit(before, after, self._max_event_bytes)
             edited_text = self.serde.dump(edited)
@@ -457,7 +457,8 @@ def _edit(before: Event, after: Event, limit: int) -> Event:
             f"to {type(after).__name__})"
         )
     old = before.model_dump()
-    changes = {k: v for k, v in after.model_dump().items() if old.get(k, _MISSING) != v}
+    new = after.model_dump(warnings=False)  # a wrong-typed edit is refused just below
+    changes = {k: v for k, v in new.items() if old.get(k, _MISSING) != v}
     if isinstance(before, InputRequiredEvent):
         return before.answered(changes, limit=limit)
     errors = []

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from hitl.answers import Rules, check_rules, check_text, field_error, raise_errors, rules_for
 from hitl.errors import WorkflowValidationError
 
-RESERVED_ANSWER_NAMES = frozenset({"at", "run_id"})
+_ENGINE_NAMES = frozenset({"at", "run_id"})
 
 
 class Event(BaseModel):
@@ -48,9 +48,10 @@ class InputRequiredEvent(Event):
         for name, field in cls.model_fields.items():
             if name == "message":
                 continue
-            if name in RESERVED_ANSWER_NAMES:
+            if name in _ENGINE_NAMES or name in _QUESTION_ATTRIBUTES:
                 raise WorkflowValidationError(
-                    f"{cls.__name__}: an answer field may not be named {name!r}"
+                    f"{cls.__name__}: an answer field may not be named {name!r}: "
+                    "the engine uses that name"
                 )
             rules[name] = rules_for(name, field)
         cls.answer_rules = rules
@@ -82,6 +83,8 @@ class InputRequiredEvent(Event):
                     else "not an answer field of this question"
                 )
                 errors.append(field_error("not_an_answer", reason, name, value))
+            elif isinstance(value, bool) and cls.answer_rules[name].kind in ("integer", "number"):
+                errors.append(field_error("number_type", "expected a number, not yes/no", name, value))
             else:
                 errors.extend(check_text(name, value, limit))
         raise_errors(cls.__name__, errors)
@@ -97,8 +100,7 @@ class InputRequiredEvent(Event):
         raise_errors(type(self).__name__, errors)
 
 
-def is_question(event: Event) -> bool:
-    return isinstance(event, InputRequiredEvent)
+_QUESTION_ATTRIBUTES = frozenset(dir(InputRequiredEvent)) - {"message"}
 
 
 __all__ = [
@@ -106,5 +108,4 @@ __all__ = [
     "InputRequiredEvent",
     "StartEvent",
     "StopEvent",
-    "is_question",
 ]

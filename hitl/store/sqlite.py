@@ -264,6 +264,12 @@ class SqliteStore:
                 gone += db.execute("DELETE FROM runs WHERE run_id=?", (run_id,)).rowcount
             return gone
 
+    @property
+    def synchronous(self) -> str:
+        """How commits reach the disk: "FULL" (through a power cut) or "NORMAL"."""
+        level = self._read("PRAGMA synchronous")[0][0]
+        return {1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(level, "OFF")
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
