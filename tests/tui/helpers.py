@@ -1,0 +1,90 @@
+"""Helpers for Pilot tests: wait for the app's workers, read what the screen shows."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Static
+
+from hitl import WorkflowCheckpointer
+from tui import run_view
+from tui.screens.home import HomeScreen
+from tui.screens.question import QuestionScreen
+
+
+async def until(pilot: Pilot[Any], ready: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until ``ready()`` holds (workers are threads: poll)."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting; the screen is {pilot.app.screen!r}")
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+def text_of(widget: Widget) -> str:
+    """What a widget shows, as plain text."""
+    if isinstance(widget, Static):
+        visual = widget.visual
+        return getattr(visual, "plain", str(visual))
+    return str(widget.render())
+
+
+async def home(pilot: Pilot[Any]) -> HomeScreen:
+    await until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen)
+                and pilot.app.screen.loaded > 0)
+    screen = pilot.app.screen
+    assert isinstance(screen, HomeScreen)
+    return screen
+
+
+async def question(pilot: Pilot[Any], number: int | None = None) -> QuestionScreen:
+    """The question screen once it shows a question (question ``number``, if given)."""
+
+    def shown() -> bool:
+        screen = pilot.app.screen
+        return (
+            isinstance(screen, QuestionScreen)
+            and screen.shown is not None
+            and not screen.busy
+            and (number is None or screen.shown.number == number)
+        )
+
+    await until(pilot, shown)
+    screen = pilot.app.screen
+    assert isinstance(screen, QuestionScreen)
+    return screen
+
+
+async def answer(pilot: Pilot[Any], text: str, number: int | None = None) -> None:
+    """Type ``text`` into the focused field and submit it with ctrl+s."""
+    screen = await question(pilot, number)
+    before = screen.rendered
+    if text:
+        await pilot.press(*text)
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: screen.rendered > before or screen is not pilot.app.screen)
+
+
+def prompt(screen: QuestionScreen) -> str:
+    return text_of(screen.query_one("#question-prompt", Static))
+
+
+def seed_gather(ckptr: WorkflowCheckpointer, *answers: str) -> run_view.RunView:
+    """A gather session answered up to ``answers`` (outside any event loop)."""
+    view = run_view.start(ckptr)
+    names = ["objective", "resources", "approach", "notes"]
+    for name, text in zip(names, answers, strict=False):
+        assert view.question_checkpoint is not None
+        view = run_view.answer(ckptr, view.run_id, view.question_checkpoint, {name: text})
+    return view
+
+
+def in_thread(fn: Callable[[], Any]) -> Any:
+    """Run blocking engine calls (which drive runs with asyncio.run) off the test's loop."""
+    return asyncio.to_thread(fn)

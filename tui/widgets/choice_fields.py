@@ -1,0 +1,94 @@
+"""Answer fields picked rather than typed.
+
+ChoiceField (one of a few: radio buttons; one of many: a drop-down),
+MultiChoiceField (any of several: a selection list) and YesNoField (a switch).
+Choices are shown as text and read back as the flow's own values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import RadioButton, RadioSet, Select, SelectionList, Static, Switch
+
+from tui.text import plain
+from tui.widgets.answer_field import AnswerField
+
+RADIO_LIMIT = 7
+"""Up to this many choices show as radio buttons; more as a drop-down."""
+
+
+def _choices(field: AnswerField) -> tuple[Any, ...]:
+    return tuple(field.rules.choices or ()) if field.rules is not None else ()
+
+
+class ChoiceField(AnswerField):
+    """Exactly one of the question's choices."""
+
+    def compose_input(self) -> ComposeResult:
+        choices = _choices(self)
+        if len(choices) <= RADIO_LIMIT:
+            with RadioSet(classes="field-input"):
+                for choice in choices:
+                    yield RadioButton(plain(choice), value=choice == self.initial)
+        else:
+            index = choices.index(self.initial) if self.initial in choices else None
+            yield Select(
+                [(plain(choice), i) for i, choice in enumerate(choices)],
+                value=Select.NULL if index is None else index,
+                prompt="Pick one",
+                classes="field-input",
+            )
+
+    def value(self) -> Any:
+        choices = _choices(self)
+        widget = self.input
+        if isinstance(widget, RadioSet):
+            index = widget.pressed_index
+            return choices[index] if index >= 0 else None
+        assert isinstance(widget, Select)
+        selected = widget.value
+        return None if selected is Select.NULL else choices[selected]  # type: ignore[index]
+
+
+class MultiChoiceField(AnswerField):
+    """Any number of the question's choices (space toggles one)."""
+
+    def compose_input(self) -> ComposeResult:
+        chosen = self.initial if isinstance(self.initial, (list, tuple, set)) else ()
+        yield SelectionList[int](
+            *[(plain(choice), i, choice in chosen) for i, choice in enumerate(_choices(self))],
+            classes="field-input",
+        )
+
+    def value(self) -> list[Any]:
+        selected = set(self.query_one(SelectionList).selected)
+        return [choice for i, choice in enumerate(_choices(self)) if i in selected]
+
+
+class YesNoField(AnswerField):
+    """Yes or no: a switch, with its state spelled out beside it."""
+
+    reusable = True
+
+    def compose_input(self) -> ComposeResult:
+        with Horizontal(classes="yes-no"):
+            yield Switch(bool(self.initial), classes="field-input")
+            yield Static(self._word(bool(self.initial)), classes="yes-no-word")
+
+    @staticmethod
+    def _word(on: bool) -> str:
+        return "Yes" if on else "No"
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        self.query_one(".yes-no-word", Static).update(self._word(event.value))
+        self._edited()
+
+    def set_value(self, value: Any) -> None:
+        self.query_one(Switch).value = bool(value)
+        self.query_one(".yes-no-word", Static).update(self._word(bool(value)))
+
+    def value(self) -> bool:
+        return self.query_one(Switch).value
