@@ -179,7 +179,9 @@ class WorkflowCheckpointer:
         store, run = self._find_run(run_id)
         cursor = self._cursor(run, self._tip(run))
         if status_after(cursor.event, cursor.answered) == RUNNING:
-            store.set_status(run_id, RUNNING, error=None, owner=OWNER, at=self._clock())
+            store.set_status(
+                run_id, RUNNING, error=None, owner=OWNER, at=self._clock(), tip_seq=run.tip_seq
+            )
         return RunHandler(self._engine, store, run_id, cursor)
 
     def run_from(self, checkpoint: Checkpoint, *, store_checkpoints: bool = True) -> RunHandler:

@@ -204,7 +204,8 @@ class RunHandler:
             except Exception as exc:
                 self.status = FAILED
                 store.set_status(
-                    run_id, FAILED, error=f"{type(exc).__name__}: {exc}", owner=None, at=clock()
+                    run_id, FAILED, error=f"{type(exc).__name__}: {exc}", owner=None, at=clock(),
+                    tip_seq=cursor.next_seq - 1,
                 )
                 raise
             status = status_after(out)

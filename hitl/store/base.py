@@ -73,14 +73,28 @@ class CheckpointStore(Protocol):
         """
 
     def set_status(
-        self, run_id: str, status: str, *, error: str | None, owner: str | None, at: float
-    ) -> None:
-        """Set a run's status (a failure's error text, the process that drives it)."""
+        self,
+        run_id: str,
+        status: str,
+        *,
+        error: str | None,
+        owner: str | None,
+        at: float,
+        tip_seq: int | None = None,
+    ) -> bool:
+        """Set a run's status (a failure's error text, the process that drives it).
 
-    def get_run(self, run_id: str) -> RunRecord | None: ...
+        With ``tip_seq``, only while the run's tip is still that checkpoint (so a
+        process that fell behind cannot mislabel a run another moved on); says
+        whether the status was set.
+        """
+
+    def get_run(self, run_id: str) -> RunRecord | None:
+        """The run, or None; a run row that is damaged raises CheckpointLoadError."""
 
     def list_runs(self, flow: str | None = None) -> list[RunRecord]:
-        """Runs in the order they were created, of one flow or of all."""
+        """Runs in the order they were created, of one flow or of all. A damaged
+        run row is left out (``get_run`` names what is wrong with it)."""
 
     def run_checkpoints(self, run_id: str) -> list[CheckpointRecord]:
         """A run's checkpoints in order (``seq`` from 0)."""

@@ -56,14 +56,23 @@ class MemoryStore:
                 bucket.append(ck)
 
     def set_status(
-        self, run_id: str, status: str, *, error: str | None, owner: str | None, at: float
-    ) -> None:
+        self,
+        run_id: str,
+        status: str,
+        *,
+        error: str | None,
+        owner: str | None,
+        at: float,
+        tip_seq: int | None = None,
+    ) -> bool:
         with self._lock:
             run = self._runs.get(run_id)
-            if run is not None:
-                self._runs[run_id] = run._replace(
-                    status=status, error=error, owner=owner, updated_at=at
-                )
+            if run is None or (tip_seq is not None and run.tip_seq != tip_seq):
+                return False
+            self._runs[run_id] = run._replace(
+                status=status, error=error, owner=owner, updated_at=at
+            )
+            return True
 
     def get_run(self, run_id: str) -> RunRecord | None:
         return self._runs.get(run_id)

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
-from hitl.errors import ConflictError, StoreError
-from hitl.store.base import CheckpointRecord, RunRecord
+from hitl.errors import CheckpointLoadError, ConflictError, StoreError
+from hitl.store.base import STATUSES, CheckpointRecord, RunRecord
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x6869746C  # "hitl": marks the file as ours
@@ -75,8 +75,33 @@ def _checkpoint(row: tuple) -> CheckpointRecord:
     return CheckpointRecord(*row)
 
 
+_RUN_TYPES = RunRecord(
+    str, str, str, (str, type(None)), (str, type(None)), str, (str, type(None)),
+    (str, type(None)), (str, type(None)), int, (float, int), (float, int),
+)
+
+
 def _run(row: tuple) -> RunRecord:
-    return RunRecord(*row)
+    """A run row, checked: one damaged by hand must not pass for a run."""
+    run = RunRecord._make(row)
+    for name, value, expected in zip(RunRecord._fields, run, _RUN_TYPES):
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise CheckpointLoadError(
+                f"run {row[0]!r}: its stored row is damaged ({name} is {value!r})"
+            )
+    if run.status not in STATUSES:
+        raise CheckpointLoadError(f"run {row[0]!r}: unknown status {run.status!r} in its row")
+    return run
+
+
+def _sound_runs(rows: list[tuple]) -> list[RunRecord]:
+    runs = []
+    for row in rows:
+        try:
+            runs.append(_run(row))
+        except CheckpointLoadError:
+            continue  # left out of listings; get_run names the damage
+    return runs
 
 
 class SqliteStore:
@@ -197,13 +222,21 @@ class SqliteStore:
         db.execute(_INSERT_CHECKPOINT, ck)
 
     def set_status(
-        self, run_id: str, status: str, *, error: str | None, owner: str | None, at: float
-    ) -> None:
+        self,
+        run_id: str,
+        status: str,
+        *,
+        error: str | None,
+        owner: str | None,
+        at: float,
+        tip_seq: int | None = None,
+    ) -> bool:
         with self._write() as db:
-            db.execute(
-                "UPDATE runs SET status=?, error=?, owner=?, updated_at=? WHERE run_id=?",
-                (status, error, owner, at, run_id),
-            )
+            return db.execute(
+                "UPDATE runs SET status=?, error=?, owner=?, updated_at=? "
+                "WHERE run_id=? AND (? IS NULL OR tip_seq=?)",
+                (status, error, owner, at, run_id, tip_seq, tip_seq),
+            ).rowcount == 1
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
@@ -220,7 +253,7 @@ class SqliteStore:
             rows = self._read(
                 f"SELECT {_RUN_COLUMNS} FROM runs WHERE flow=? ORDER BY created_at, rowid", (flow,)
             )
-        return [_run(r) for r in rows]
+        return _sound_runs(rows)
 
     def run_checkpoints(self, run_id: str) -> list[CheckpointRecord]:
         rows = self._read(
