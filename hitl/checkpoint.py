@@ -20,9 +20,13 @@ from hitl.events import Event
 from hitl.serde import Serde, size_over
 from hitl.store.base import RUNNING, CheckpointRecord, RunRecord
 
-OWNER = f"{socket.gethostname()}:{os.getpid()}"
-"""Who drives a run: this host and process, so a run left 'running' by a dead
-process reads as interrupted."""
+_HOST = socket.gethostname()
+
+
+def owner() -> str:
+    """Who drives a run: this host and process (asked afresh, so a forked child
+    is itself), so a run left 'running' by a dead process reads as interrupted."""
+    return f"{_HOST}:{os.getpid()}"
 
 
 def timestamp(value: float) -> datetime:
@@ -158,7 +162,7 @@ def _alive(owner: str | None) -> bool:
     if not owner:
         return False
     host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    if host != _HOST or not pid.isdigit():
         return True  # another machine's process: we cannot tell, so assume it lives
     try:
         os.kill(int(pid), 0)

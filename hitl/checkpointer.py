@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from hitl.answers import check_text, raise_errors
-from hitl.checkpoint import OWNER, Checkpoint, RunInfo
+from hitl.checkpoint import Checkpoint, RunInfo, owner
 from hitl.errors import (
     CheckpointLoadError,
     CheckpointNotFound,
@@ -134,7 +134,7 @@ class WorkflowCheckpointer:
         store = self._store_for_new_run(store_checkpoints)
         run_id, now = self._new_id(), self._clock()
         store.create_run(RunRecord(
-            run_id, self.workflow.flow_name, run_id, None, start_text, RUNNING, None, OWNER,
+            run_id, self.workflow.flow_name, run_id, None, start_text, RUNNING, None, owner(),
             None, -1, now, now,
         ))
         cursor = Cursor(start, start_text, self.workflow.new_state(), False, None, 0, None)
@@ -180,7 +180,7 @@ class WorkflowCheckpointer:
         cursor = self._cursor(run, self._tip(run))
         if status_after(cursor.event, cursor.answered) == RUNNING:
             store.set_status(
-                run_id, RUNNING, error=None, owner=OWNER, at=self._clock(), tip_seq=run.tip_seq
+                run_id, RUNNING, error=None, owner=owner(), at=self._clock(), tip_seq=run.tip_seq
             )
         return RunHandler(self._engine, store, run_id, cursor)
 
@@ -210,7 +210,7 @@ class WorkflowCheckpointer:
                 origin.output, type(edited).__name__, edited_text, origin.state, now,
             )
         run = RunRecord(
-            run_id, flow, source.session, origin.id, None, RUNNING, None, OWNER, None, -1, now, now
+            run_id, flow, source.session, origin.id, None, RUNNING, None, owner(), None, -1, now, now
         )
         cursor = self._cursor(run, first or origin)
         run = run._replace(status=status_after(cursor.event, cursor.answered))
@@ -245,7 +245,7 @@ class WorkflowCheckpointer:
             self.serde.dump(answered), tip.state, self._clock(),
         )
         try:
-            store.append(record, RUNNING, OWNER)
+            store.append(record, RUNNING, owner())
         except ConflictError:
             raise ConflictError(
                 f"run {run.run_id} moved on while this answer was saved: the question was "

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from hitl.checkpoint import OWNER, Checkpoint
+from hitl.checkpoint import Checkpoint, owner
 from hitl.context import Context
 from hitl.errors import ConflictError
 from hitl.events import Event, InputRequiredEvent, StopEvent
@@ -210,7 +210,7 @@ class RunHandler:
                 raise
             status = status_after(out)
             try:
-                store.append(record, status, OWNER)
+                store.append(record, status, owner())
             except ConflictError:
                 run = store.get_run(run_id)
                 self.status = run.status if run is not None else FAILED

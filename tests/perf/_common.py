@@ -24,7 +24,7 @@ from typing import Any
 
 from flows.gather import GatherFlow
 from hitl import MemoryStore, WorkflowCheckpointer
-from hitl.checkpoint import OWNER
+from hitl.checkpoint import owner
 from hitl.store.base import COMPLETED, RUNNING, WAITING, CheckpointRecord, RunRecord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -258,7 +258,7 @@ def clone_into(store: Any, template: Template, limit: int | None = None) -> str:
     for record, status in zip(records, template.statuses[:len(records)], strict=True):
         cid = _new_id()
         store.append(_replace(record, id=cid, run_id=run_id, parent_id=parent, created_at=now),
-                     status, OWNER)
+                     status, owner())
         parent = cid
     return run_id
 
