@@ -2,7 +2,8 @@
 
 The store: ``--db PATH``, else ``HITL_DB``, else ``hitl.db`` in the user data dir.
 User flows: ``--flows-dir DIR``, else ``HITL_FLOWS``, else ``flows/`` in the user
-data dir. Exports go to the current directory unless told otherwise.
+data dir. Exports from the review screen: ``HITL_EXPORTS``, else the current
+directory.
 """
 
 from __future__ import annotations
@@ -31,3 +32,12 @@ def flows_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The folder of the person's own TOML questionnaires (may not exist)."""
     chosen = override or os.environ.get("HITL_FLOWS")
     return Path(chosen).expanduser() if chosen else data_dir() / "flows"
+
+
+def exports_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Where the review screen writes exports: ``override``, else ``HITL_EXPORTS``,
+    else the current directory (the folder is created)."""
+    chosen = override or os.environ.get("HITL_EXPORTS")
+    path = Path(chosen).expanduser() if chosen else Path.cwd()
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,258 @@
+"""The review screen: every answer of a run's lineage, each editable (an edit
+branches), the result, and export to Markdown and JSON files."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import ListItem, ListView, Static
+
+from tests.tui.screen_data import (
+    ANSWERS,
+    Session,
+    gather_session,
+    notifications,
+    rendered,
+    until,
+    utc_zone,
+)
+from tui.export import export_data, export_markdown
+from tui.screens.edit_event import EditEventScreen
+from tui.screens.home import HomeScreen
+from tui.screens.question import QuestionScreen
+from tui.screens.review import AnswerItem, ReviewScreen
+
+SIZE = (100, 30)
+PROMPTS = [
+    "What is your main objective?",
+    "What resources do you have available?",
+    "What approach will you take?",
+    "Any additional notes?",
+]
+
+
+@pytest.fixture(autouse=True)
+def _utc() -> Iterator[None]:
+    yield from utc_zone()
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[Session]:
+    yield from gather_session(tmp_path)
+
+
+async def open_review(pilot, run_id: str) -> ReviewScreen:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
+    app.open_review(run_id)
+    await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.review
+                and app.screen.query(AnswerItem), "the review")
+    return app.screen
+
+
+def items(screen: ReviewScreen) -> list[ListItem]:
+    return list(screen.query_one(ListView).query(ListItem))
+
+
+def texts(item: ListItem) -> list[str]:
+    """What one item shows: its prompt, then its answer, as rendered (without the indent)."""
+    return ["\n".join(line.strip() for line in rendered(static).split("\n"))
+            for static in item.query(Static)]
+
+
+async def edit(pilot, screen: ReviewScreen, index: int, value: str) -> None:
+    """Pick answer ``index`` with the keyboard, change it and save."""
+    answers = screen.query_one(ListView)
+    while answers.index != index:
+        await pilot.press("down" if (answers.index or 0) < index else "up")
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, EditEventScreen), "the edit form")
+    form = pilot.app.screen.form
+    form.fields[0].input.load_text(value)
+    await pilot.press("ctrl+s")
+
+
+async def test_review_lists_every_answer_with_its_question_and_the_result(
+    session: Session,
+) -> None:
+    run_id = await session.complete()
+    async with session.app().run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, run_id)
+        shown = items(screen)
+        assert [type(i) for i in shown] == [AnswerItem] * 4 + [ListItem]
+        assert [texts(i)[0] for i in shown[:4]] == [
+            f"{n}. {prompt}" for n, prompt in enumerate(PROMPTS, start=1)
+        ]
+        # Answers as text: the stored markup literally; long text wraps; an empty one says so.
+        assert texts(shown[0])[1] == "Ship v2 [red]x[/red]"
+        resources = texts(shown[1])[1].split("\n")
+        assert len(resources) > 1 and " ".join(resources) == ANSWERS["resources"]
+        assert texts(shown[2])[1] == "Small steps, each one shipped"
+        assert texts(shown[3])[1] == "(no answer)"
+        result = " ".join(texts(shown[4])[1].split())
+        assert texts(shown[4])[0] == "Result"
+        assert '"objective": "Ship v2 [red]x[/red]"' in result
+        assert '"approach": "Small steps, each one shipped"' in result
+        head = rendered(screen.query_one("#review-head", Static)).strip()
+        assert head.startswith(f"Gather a plan · completed · 4 answers · run {run_id}")
+        assert screen.query_one(ListView).index == 0 and shown[4].disabled
+
+
+async def test_review_of_a_branch_shows_the_answers_that_led_to_it(session: Session) -> None:
+    first = await session.complete()
+    branch = await session.rewind(first, "notes", "Changed [b]notes[/b]")
+    assert session.ckptr.get_run(branch).status == "completed"
+    async with session.app().run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, branch)
+        assert [texts(i)[1] for i in items(screen)[:4]][3] == "Changed [b]notes[/b]"
+        assert len(items(screen)) == 5
+
+
+async def test_editing_an_answer_branches_and_shows_the_next_question(session: Session) -> None:
+    run_id = await session.complete()
+    origin = session.answer_checkpoint(run_id, "resources")
+    before = session.counts()
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, run_id)
+        await edit(pilot, screen, 1, "Only me")
+        await until(pilot, lambda: isinstance(app.screen, QuestionScreen) and app.screen.rendered,
+                    "the next question")
+        question = app.screen
+        assert str(question.query_one("#question-prompt", Static).content) == PROMPTS[2]
+        new = question.run_id
+        assert "Continuing on a new branch. The run you reviewed is kept in the history." in (
+            notifications(app))
+        assert not any(isinstance(s, ReviewScreen) for s in app.screen_stack)
+    runs = {r.run_id: r for r in session.ckptr.runs()}
+    assert set(runs) == {run_id, new}
+    assert runs[new].branched_from == origin.id and runs[new].status == "waiting"
+    assert session.counts()[0] == before[0]  # the reviewed run is kept as it was
+    assert session.ckptr.checkpoints[new][0].output_event.resources == "Only me"
+
+
+async def test_editing_the_last_answer_completes_and_reviews_the_new_run(
+    session: Session,
+) -> None:
+    run_id = await session.complete()
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, run_id)
+        await edit(pilot, screen, 3, "One more thing")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen is not screen
+                    and app.screen.review and app.screen.query(AnswerItem), "the new review")
+        new = app.screen
+        assert new.run_id != run_id
+        assert texts(items(new)[3])[1] == "One more thing"
+        assert '"notes": "One more thing"' in " ".join(texts(items(new)[4])[1].split())
+    info = session.ckptr.get_run(new.run_id)
+    assert info.status == "completed" and info.branched_from == session.answer_checkpoint(
+        run_id, "notes").id
+
+
+async def test_an_invalid_edit_in_review_shows_the_error_and_stores_nothing(
+    session: Session,
+) -> None:
+    run_id = await session.complete()
+    before = session.counts()
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, run_id)
+        await edit(pilot, screen, 0, "   ")
+        modal = app.screen
+        await until(pilot, lambda: modal.form.errors, "the error")
+        assert modal.form.errors == {"objective": "an answer is required"}
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "the review again")
+    assert session.counts() == before
+
+
+@pytest.mark.parametrize(("key", "suffix"), [("m", "md"), ("j", "json")])
+async def test_export_writes_a_file_and_says_where(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, suffix: str
+) -> None:
+    out = tmp_path / "exports"
+    monkeypatch.setenv("HITL_EXPORTS", str(out))
+    run_id = await session.complete()
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, run_id)
+        await pilot.press(key)
+        await until(pilot, lambda: screen.exported, "the export")
+        path = screen.exported[-1]
+        assert path == out / f"hitl-gather-{run_id}.{suffix}"
+        assert f"Wrote {path}" in notifications(app)
+    text = path.read_text(encoding="utf-8")
+    if suffix == "md":
+        assert text == export_markdown(session.ckptr, run_id)
+        assert "Ship v2 \\[red\\]x\\[/red\\]" in text
+    else:
+        data = json.loads(text)
+        assert data == export_data(session.ckptr, run_id)
+        assert data["answers"][0] == {
+            "id": "objective", "question": PROMPTS[0], "value": "Ship v2 [red]x[/red]",
+        }
+        assert data["result"]["approach"] == ANSWERS["approach"]
+
+
+async def test_export_to_a_folder_that_cannot_be_written_is_a_notification(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the exports folder should be")
+    monkeypatch.setenv("HITL_EXPORTS", str(blocker))
+    run_id = await session.complete()
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, run_id)
+        await pilot.press("j")
+        await until(pilot, lambda: any(n.severity == "error" for n in app._notifications),
+                    "the error")
+        (note,) = [n for n in app._notifications if n.severity == "error"]
+        assert note.title == "Export failed"
+        assert note.message.startswith("Could not write the export: ")
+        assert str(blocker) in note.message
+        assert app.screen is screen and not screen.exported
+
+
+async def test_bindings_history_and_back(session: Session) -> None:
+    run_id = await session.complete()
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, run_id)
+        assert {b.id for b in ReviewScreen.BINDINGS} == {  # type: ignore[union-attr]
+            "review.edit", "review.export_md", "review.export_json", "review.history",
+            "review.back",
+        }
+        await pilot.press("h")
+        await until(pilot, lambda: type(app.screen).__name__ == "HistoryScreen"
+                    and app.screen.loads, "the history")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "the review")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+
+
+async def test_review_fits_80_by_24_and_a_click_edits(session: Session) -> None:
+    run_id = await session.complete()
+    app = session.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot, run_id)
+        answers = screen.query_one(ListView)
+        assert answers.region.bottom <= 23 and answers.size.width >= 70
+        await pilot.click(items(screen)[2])
+        await until(pilot, lambda: isinstance(app.screen, EditEventScreen), "the edit form")
+        assert app.screen.form.fields[0].input.text == ANSWERS["approach"]
+
+
+def test_snapshot_review(session: Session, snap_compare) -> None:
+    run_id = asyncio.run(session.complete())
+
+    async def run_before(pilot) -> None:
+        await open_review(pilot, run_id)
+
+    assert snap_compare(session.app(), terminal_size=SIZE, run_before=run_before)
