@@ -145,9 +145,12 @@ def raise_errors(title: str, errors: list[InitErrorDetails]) -> None:
 
 def check_rules(field: str, rules: Rules, value: Any) -> list[InitErrorDetails]:
     """The ways ``value`` breaks ``rules`` (empty when it meets them)."""
-    empty = value is None or value == "" or (
-        isinstance(value, (list, tuple, set)) and not value
-    ) or (isinstance(value, str) and not value.strip())
+    empty = (
+        value is None
+        or value == ""
+        or (isinstance(value, (list, tuple, set)) and not value)
+        or (isinstance(value, str) and not value.strip())
+    )
     if empty:
         if rules.required:
             return [field_error("required", "an answer is required", field, value)]
@@ -157,35 +160,64 @@ def check_rules(field: str, rules: Rules, value: Any) -> list[InitErrorDetails]:
         size = len(value)
         what = "characters" if isinstance(value, str) else "items"
         if rules.min_length is not None and size < rules.min_length:
-            errors.append(field_error(
-                "too_short", "at least {min} {what}, got {n}", field, value,
-                min=rules.min_length, what=what, n=size,
-            ))
+            errors.append(
+                field_error(
+                    "too_short",
+                    "at least {min} {what}, got {n}",
+                    field,
+                    value,
+                    min=rules.min_length,
+                    what=what,
+                    n=size,
+                )
+            )
         if rules.max_length is not None and size > rules.max_length:
-            errors.append(field_error(
-                "too_long", "at most {max} {what}, got {n}", field, value,
-                max=rules.max_length, what=what, n=size,
-            ))
+            errors.append(
+                field_error(
+                    "too_long",
+                    "at most {max} {what}, got {n}",
+                    field,
+                    value,
+                    max=rules.max_length,
+                    what=what,
+                    n=size,
+                )
+            )
     if rules.pattern is not None and isinstance(value, str):
         if re.fullmatch(rules.pattern, value) is None:
-            errors.append(field_error(
-                "pattern", "must match the pattern {pattern}", field, value,
-                pattern=rules.pattern,
-            ))
+            errors.append(
+                field_error(
+                    "pattern",
+                    "must match the pattern {pattern}",
+                    field,
+                    value,
+                    pattern=rules.pattern,
+                )
+            )
     if rules.choices is not None:
         items = value if isinstance(value, (list, tuple, set)) else [value]
         wrong = [item for item in items if item not in rules.choices]
         if wrong:
-            errors.append(field_error(
-                "choice", "{got} is not one of: {choices}", field, value,
-                got=", ".join(map(str, wrong)), choices=", ".join(map(str, rules.choices)),
-            ))
+            errors.append(
+                field_error(
+                    "choice",
+                    "{got} is not one of: {choices}",
+                    field,
+                    value,
+                    got=", ".join(map(str, wrong)),
+                    choices=", ".join(map(str, rules.choices)),
+                )
+            )
     if rules.ge is not None and not isinstance(value, (str, list, tuple, set)):
         if value < rules.ge:
-            errors.append(field_error("range", "must be at least {ge}", field, value, ge=str(rules.ge)))
+            errors.append(
+                field_error("range", "must be at least {ge}", field, value, ge=str(rules.ge))
+            )
     if rules.le is not None and not isinstance(value, (str, list, tuple, set)):
         if value > rules.le:
-            errors.append(field_error("range", "must be at most {le}", field, value, le=str(rules.le)))
+            errors.append(
+                field_error("range", "must be at most {le}", field, value, le=str(rules.le))
+            )
     return errors
 
 
@@ -206,17 +238,27 @@ def check_text(field: str, value: Any, limit: int) -> list[InitErrorDetails]:
                 size = len(item.encode("utf-8", "surrogatepass"))
             total += size
             if total > limit:
-                return [field_error(
-                    "too_large", "the answer is too large (over {limit} bytes)", field,
-                    "<too large to show>", limit=limit,
-                )]
+                return [
+                    field_error(
+                        "too_large",
+                        "the answer is too large (over {limit} bytes)",
+                        field,
+                        "<too large to show>",
+                        limit=limit,
+                    )
+                ]
             bad = _UNSAFE_TEXT.search(item)
             if bad is not None:
-                errors.append(field_error(
-                    "unsafe_text",
-                    "holds a control character or a lone surrogate ({code}) at {at}",
-                    field, item[:80], code=f"U+{ord(bad.group()):04X}", at=bad.start(),
-                ))
+                errors.append(
+                    field_error(
+                        "unsafe_text",
+                        "holds a control character or a lone surrogate ({code}) at {at}",
+                        field,
+                        item[:80],
+                        code=f"U+{ord(bad.group()):04X}",
+                        at=bad.start(),
+                    )
+                )
                 return errors
         elif isinstance(item, dict):
             stack.extend(item.keys())

@@ -12,7 +12,7 @@ import json
 import os
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from hitl.errors import CheckpointLoadError
@@ -30,7 +30,7 @@ def owner() -> str:
 
 
 def timestamp(value: float) -> datetime:
-    return datetime.fromtimestamp(value, tz=timezone.utc)
+    return datetime.fromtimestamp(value, tz=UTC)
 
 
 class Checkpoint:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from hitl import retention
 from hitl.answers import check_text, raise_errors
 from hitl.checkpoint import Checkpoint, RunInfo, owner
 from hitl.errors import (
@@ -30,7 +31,6 @@ from hitl.serde import DEFAULT_MAX_EVENT_BYTES, Serde
 from hitl.store.base import COMPLETED, RUNNING, CheckpointRecord, CheckpointStore, RunRecord
 from hitl.store.memory import MemoryStore
 from hitl.workflow import HUMAN, Workflow
-
 
 _random = random.Random(os.urandom(32))
 os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(32)))
@@ -133,10 +133,22 @@ class WorkflowCheckpointer:
         start_text = self.serde.dump(start)
         store = self._store_for_new_run(store_checkpoints)
         run_id, now = self._new_id(), self._clock()
-        store.create_run(RunRecord(
-            run_id, self.workflow.flow_name, run_id, None, start_text, RUNNING, None, owner(),
-            None, -1, now, now,
-        ))
+        store.create_run(
+            RunRecord(
+                run_id,
+                self.workflow.flow_name,
+                run_id,
+                None,
+                start_text,
+                RUNNING,
+                None,
+                owner(),
+                None,
+                -1,
+                now,
+                now,
+            )
+        )
         cursor = Cursor(start, start_text, self.workflow.new_state(), False, None, 0, None)
         return RunHandler(self._engine, store, run_id, cursor)
 
@@ -206,11 +218,32 @@ class WorkflowCheckpointer:
             edited = _edit(before, after, self._max_event_bytes)
             edited_text = self.serde.dump(edited)
             first = CheckpointRecord(
-                self._new_id(), run_id, origin.id, 0, flow, HUMAN, origin.output_type,
-                origin.output, type(edited).__name__, edited_text, origin.state, now,
+                self._new_id(),
+                run_id,
+                origin.id,
+                0,
+                flow,
+                HUMAN,
+                origin.output_type,
+                origin.output,
+                type(edited).__name__,
+                edited_text,
+                origin.state,
+                now,
             )
         run = RunRecord(
-            run_id, flow, source.session, origin.id, None, RUNNING, None, owner(), None, -1, now, now
+            run_id,
+            flow,
+            source.session,
+            origin.id,
+            None,
+            RUNNING,
+            None,
+            owner(),
+            None,
+            -1,
+            now,
+            now,
         )
         cursor = self._cursor(run, first or origin)
         run = run._replace(status=status_after(cursor.event, cursor.answered))
@@ -240,9 +273,18 @@ class WorkflowCheckpointer:
             )
         own = tip.run_id == run.run_id
         record = CheckpointRecord(
-            self._new_id(), run.run_id, tip.id, tip.seq + 1 if own else 0,
-            run.flow, HUMAN, tip.output_type, tip.output, type(answered).__name__,
-            self.serde.dump(answered), tip.state, self._clock(),
+            self._new_id(),
+            run.run_id,
+            tip.id,
+            tip.seq + 1 if own else 0,
+            run.flow,
+            HUMAN,
+            tip.output_type,
+            tip.output,
+            type(answered).__name__,
+            self.serde.dump(answered),
+            tip.state,
+            self._clock(),
         )
         try:
             store.append(record, RUNNING, owner())
@@ -272,8 +314,12 @@ class WorkflowCheckpointer:
 
         Event types are classes or names and match exactly (not subclasses).
         """
-        if run_id is None and last_completed_step is None and input_event_type is None \
-                and output_event_type is None:
+        if (
+            run_id is None
+            and last_completed_step is None
+            and input_event_type is None
+            and output_event_type is None
+        ):
             raise ValueError(
                 "filter_checkpoints needs at least one filter: run_id, last_completed_step, "
                 "input_event_type or output_event_type"
@@ -325,30 +371,14 @@ class WorkflowCheckpointer:
 
     def delete_run(self, run_id: str) -> list[str]:
         """Delete a run and every run branched from it; the ids deleted."""
-        _, run = self._find_run(run_id)
-        doomed = [run.run_id]
-        family = [r for r in self.store.list_runs() if r.session == run.session]
-        checkpoint_runs = {}
-        for r in family:
-            for c in self.store.run_checkpoints(r.run_id):
-                checkpoint_runs[c.id] = r.run_id
-        changed = True
-        while changed:
-            changed = False
-            for r in family:
-                if r.run_id not in doomed and checkpoint_runs.get(r.branched_from or "") in doomed:
-                    doomed.append(r.run_id)
-                    changed = True
-        self.store.delete_runs(doomed)
-        return doomed
+        return retention.delete_run(self.store, self._find_run(run_id)[1].run_id)
 
     def delete_session(self, session: str) -> list[str]:
         """Delete every run of a session (a run's ``session`` is its root run's id)."""
-        doomed = [r.run_id for r in self.store.list_runs() if r.session == session]
-        if not doomed:
+        runs = [r for r in self.store.list_runs(self.workflow.flow_name) if r.session == session]
+        if not runs:
             raise RunNotFound(f"no session {session}")
-        self.store.delete_runs(doomed)
-        return doomed
+        return retention.delete_session(self.store, session)
 
     def prune(self, older_than: timedelta | float) -> list[str]:
         """Delete completed sessions of this flow unchanged for ``older_than``
@@ -356,18 +386,9 @@ class WorkflowCheckpointer:
 
         A session is completed when the run changed last in it has completed.
         """
-        age = older_than.total_seconds() if isinstance(older_than, timedelta) else older_than
-        cutoff = self._clock() - age
-        sessions: dict[str, list[RunRecord]] = {}
-        for r in self.store.list_runs(self.workflow.flow_name):
-            sessions.setdefault(r.session, []).append(r)
-        doomed = []
-        for session, family in sessions.items():
-            latest = max(family, key=lambda r: r.updated_at)
-            if latest.status == COMPLETED and latest.updated_at < cutoff:
-                doomed.append(session)
-                self.store.delete_runs([r.run_id for r in family])
-        return doomed
+        return retention.prune(
+            self.store, older_than, now=self._clock(), flow=self.workflow.flow_name
+        )
 
     # -- internals --------------------------------------------------------------------
 
@@ -399,7 +420,9 @@ class WorkflowCheckpointer:
             run = store.get_run(run_id)
             if run is not None:
                 if run.flow != flow:
-                    raise RunNotFound(f"no run {run_id} of flow {flow!r} (it is a {run.flow!r} run)")
+                    raise RunNotFound(
+                        f"no run {run_id} of flow {flow!r} (it is a {run.flow!r} run)"
+                    )
                 return store, run
         raise RunNotFound(f"no run {run_id}")
 
@@ -438,8 +461,13 @@ class WorkflowCheckpointer:
         state = serde.load_state(tip.state, self.workflow.state_type, self._where(tip, "ctx_state"))
         own = tip.run_id == run.run_id
         return Cursor(
-            event, tip.output, state, tip.step == HUMAN, tip.id,
-            tip.seq + 1 if own else 0, tip if own else None,
+            event,
+            tip.output,
+            state,
+            tip.step == HUMAN,
+            tip.id,
+            tip.seq + 1 if own else 0,
+            tip if own else None,
         )
 
 

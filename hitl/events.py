@@ -84,7 +84,9 @@ class InputRequiredEvent(Event):
                 )
                 errors.append(field_error("not_an_answer", reason, name, value))
             elif isinstance(value, bool) and cls.answer_rules[name].kind in ("integer", "number"):
-                errors.append(field_error("number_type", "expected a number, not yes/no", name, value))
+                errors.append(
+                    field_error("number_type", "expected a number, not yes/no", name, value)
+                )
             else:
                 errors.extend(check_text(name, value, limit))
         raise_errors(cls.__name__, errors)

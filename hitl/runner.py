@@ -197,14 +197,27 @@ class RunHandler:
                     )
                 out_text = serde.dump(out)
                 record = CheckpointRecord(
-                    new_id(), run_id, cursor.parent_id, cursor.next_seq, flow, spec.name,
-                    type(event).__name__, cursor.event_text, type(out).__name__, out_text,
-                    serde.dump_state(state), clock(),
+                    new_id(),
+                    run_id,
+                    cursor.parent_id,
+                    cursor.next_seq,
+                    flow,
+                    spec.name,
+                    type(event).__name__,
+                    cursor.event_text,
+                    type(out).__name__,
+                    out_text,
+                    serde.dump_state(state),
+                    clock(),
                 )
             except Exception as exc:
                 self.status = FAILED
                 store.set_status(
-                    run_id, FAILED, error=f"{type(exc).__name__}: {exc}", owner=None, at=clock(),
+                    run_id,
+                    FAILED,
+                    error=f"{type(exc).__name__}: {exc}",
+                    owner=None,
+                    at=clock(),
                     tip_seq=cursor.next_seq - 1,
                 )
                 raise

@@ -53,8 +53,13 @@ class Serde:
     def dump(self, event: Event) -> str:
         cls = type(event)
         text = (
-            '{"type":"' + cls.__name__ + '","v":' + str(cls.event_version)
-            + ',"data":' + event.model_dump_json() + "}"
+            '{"type":"'
+            + cls.__name__
+            + '","v":'
+            + str(cls.event_version)
+            + ',"data":'
+            + event.model_dump_json()
+            + "}"
         )
         size = size_over(text, self.max_bytes)
         if size is not None:

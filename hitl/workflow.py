@@ -55,9 +55,7 @@ class WorkflowSpec:
 def _event_types(annotation: Any, where: str) -> tuple[type[Event], ...]:
     origin = typing.get_origin(annotation)
     members = (
-        typing.get_args(annotation)
-        if origin in (typing.Union, types.UnionType)
-        else (annotation,)
+        typing.get_args(annotation) if origin in (typing.Union, types.UnionType) else (annotation,)
     )
     found = []
     for member in members:
@@ -71,7 +69,9 @@ def _step_spec(name: str, fn: Callable[..., Awaitable[Any]]) -> StepSpec:
     try:
         hints = typing.get_type_hints(fn)
     except Exception as exc:  # an unresolvable forward reference
-        raise WorkflowValidationError(f"step {name!r}: cannot read its annotations: {exc}")
+        raise WorkflowValidationError(
+            f"step {name!r}: cannot read its annotations: {exc}"
+        ) from None
     params = [p for p in inspect.signature(fn).parameters.values()][1:]  # drop self
     wants_ctx = False
     event_param = None
@@ -126,8 +126,7 @@ def _build_spec(cls: type[Workflow]) -> WorkflowSpec:
         for emitted in spec.emits:
             if emitted is not StopEvent and emitted not in routes:
                 raise WorkflowValidationError(
-                    f"{where}: step {spec.name!r} emits {emitted.__name__}, "
-                    "which no step accepts"
+                    f"{where}: step {spec.name!r} emits {emitted.__name__}, which no step accepts"
                 )
 
     reached: set[type[Event]] = {StartEvent}
@@ -150,7 +149,12 @@ def _build_spec(cls: type[Workflow]) -> WorkflowSpec:
 
     registry: dict[str, type[Event]] = {}
     questions: list[type[InputRequiredEvent]] = []
-    for event_type in [StartEvent, StopEvent, *routes, *(e for s in steps.values() for e in s.emits)]:
+    for event_type in [
+        StartEvent,
+        StopEvent,
+        *routes,
+        *(e for s in steps.values() for e in s.emits),
+    ]:
         known = registry.setdefault(event_type.__name__, event_type)
         if known is not event_type:
             raise WorkflowValidationError(
@@ -178,7 +182,7 @@ class Workflow:
     _spec_cache: ClassVar[WorkflowSpec | None] = None
 
     def __init__(self) -> None:
-        self.spec  # validate at instantiation; cached for the class
+        _ = self.spec  # validate at instantiation; cached for the class
 
     @property
     def spec(self) -> WorkflowSpec:

@@ -42,13 +42,21 @@ class MemoryStore:
     def _add(self, ck: CheckpointRecord, status: str, owner: str | None) -> None:
         run = self._runs[ck.run_id]
         self._runs[ck.run_id] = run._replace(
-            tip=ck.id, tip_seq=ck.seq, status=status, error=None, owner=owner,
+            tip=ck.id,
+            tip_seq=ck.seq,
+            status=status,
+            error=None,
+            owner=owner,
             updated_at=ck.created_at,
         )
         self._by_run[ck.run_id].append(ck)
         self._by_id[ck.id] = ck
         index = self._index
-        for key in ((ck.flow, 0, ck.step), (ck.flow, 1, ck.input_type), (ck.flow, 2, ck.output_type)):
+        for key in (
+            (ck.flow, 0, ck.step),
+            (ck.flow, 1, ck.input_type),
+            (ck.flow, 2, ck.output_type),
+        ):
             bucket = index.get(key)
             if bucket is None:
                 index[key] = [ck]
@@ -109,7 +117,8 @@ class MemoryStore:
             return [c for r in self.list_runs(flow) for c in self.run_checkpoints(r.run_id)]
         smallest = min(candidates, key=len)
         return [
-            c for c in smallest
+            c
+            for c in smallest
             if (run_id is None or c.run_id == run_id)
             and (step is None or c.step == step)
             and (input_type is None or c.input_type == input_type)

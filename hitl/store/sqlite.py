@@ -76,15 +76,25 @@ def _checkpoint(row: tuple) -> CheckpointRecord:
 
 
 _RUN_TYPES = RunRecord(
-    str, str, str, (str, type(None)), (str, type(None)), str, (str, type(None)),
-    (str, type(None)), (str, type(None)), int, (float, int), (float, int),
+    str,
+    str,
+    str,
+    (str, type(None)),
+    (str, type(None)),
+    str,
+    (str, type(None)),
+    (str, type(None)),
+    (str, type(None)),
+    int,
+    (float, int),
+    (float, int),
 )
 
 
 def _run(row: tuple) -> RunRecord:
     """A run row, checked: one damaged by hand must not pass for a run."""
     run = RunRecord._make(row)
-    for name, value, expected in zip(RunRecord._fields, run, _RUN_TYPES):
+    for name, value, expected in zip(RunRecord._fields, run, _RUN_TYPES, strict=True):
         if not isinstance(value, expected) or isinstance(value, bool):
             raise CheckpointLoadError(
                 f"run {row[0]!r}: its stored row is damaged ({name} is {value!r})"
@@ -187,7 +197,9 @@ class SqliteStore:
             run = run._replace(tip=first.id, tip_seq=first.seq, updated_at=first.created_at)
         try:
             with self._write() as db:
-                db.execute(f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", run)
+                db.execute(
+                    f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", run
+                )
                 if first is not None:
                     db.execute(_INSERT_CHECKPOINT, first)
         except sqlite3.IntegrityError:
@@ -232,11 +244,14 @@ class SqliteStore:
         tip_seq: int | None = None,
     ) -> bool:
         with self._write() as db:
-            return db.execute(
-                "UPDATE runs SET status=?, error=?, owner=?, updated_at=? "
-                "WHERE run_id=? AND (? IS NULL OR tip_seq=?)",
-                (status, error, owner, at, run_id, tip_seq, tip_seq),
-            ).rowcount == 1
+            return (
+                db.execute(
+                    "UPDATE runs SET status=?, error=?, owner=?, updated_at=? "
+                    "WHERE run_id=? AND (? IS NULL OR tip_seq=?)",
+                    (status, error, owner, at, run_id, tip_seq, tip_seq),
+                ).rowcount
+                == 1
+            )
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
@@ -277,7 +292,9 @@ class SqliteStore:
         where = ["flow=?"]
         params: list[object] = [flow]
         for column, value in (
-            ("run_id", run_id), ("step", step), ("input_type", input_type),
+            ("run_id", run_id),
+            ("step", step),
+            ("input_type", input_type),
             ("output_type", output_type),
         ):
             if value is not None:
