@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from hitl import (
     InputRequiredEvent,
     RunHandler,
     WorkflowCheckpointer,
+    retention,
 )
 from tui import render
 from tui.answering import (
@@ -407,7 +407,7 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
 
 def cmd_delete(ws: Workspace, args: argparse.Namespace) -> int:
     run = ws.find_run(args.run)
-    gone = ws.retention_checkpointer(run).delete_run(run.run_id)
+    gone = retention.delete_run(ws.store, run.run_id)
     out(f"deleted run {gone[0]}")
     for run_id in gone[1:]:
         out(f"deleted run {run_id} (branched from it)")
@@ -417,23 +417,16 @@ def cmd_delete(ws: Workspace, args: argparse.Namespace) -> int:
 def cmd_prune(ws: Workspace, args: argparse.Namespace) -> int:
     if args.older_than < 0:
         raise CommandError("--older-than takes a number of days, 0 or more", USAGE)
-    cutoff = time.time() - args.older_than * 86400
-    sessions: dict[str, list[Any]] = {}
-    for record in ws.store.list_runs():
-        sessions.setdefault(record.session, []).append(record)
-    doomed = []
-    for session, runs in sessions.items():
-        latest = max(runs, key=lambda r: (r.updated_at, r.created_at))
-        if latest.status == COMPLETED and latest.updated_at < cutoff:
-            doomed.append((session, latest, runs))
+    stale = retention.stale_sessions(ws.store, timedelta(days=args.older_than))
     if not args.dry_run:
-        for _, _, runs in doomed:
+        for runs in stale.values():
             ws.store.delete_runs([r.run_id for r in runs])
     verb = "would delete" if args.dry_run else "deleted"
-    for session, latest, runs in doomed:
+    for session, runs in stale.items():
+        latest = max(runs, key=lambda r: (r.updated_at, r.created_at))
         branches = f", {len(runs)} runs" if len(runs) > 1 else ""
         out(f"{verb} session {session} ({latest.flow}{branches}, "
             f"completed {render.when(_utc(latest.updated_at))[:16]})")
-    if not doomed:
+    if not stale:
         out(f"nothing to prune: no completed session is older than {args.older_than:g} days")
     return 0

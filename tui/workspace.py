@@ -21,11 +21,8 @@ from hitl import (
     RunHandler,
     RunNotFound,
     SqliteStore,
-    StartEvent,
-    StopEvent,
     Workflow,
     WorkflowCheckpointer,
-    step,
 )
 from hitl.store.base import RunRecord
 from tui import locations
@@ -103,29 +100,9 @@ class Workspace:
             ) from None
         return self.checkpointer(workflow)
 
-    def retention_checkpointer(self, run: RunRecord) -> WorkflowCheckpointer:
-        """A checkpointer that can delete ``run``, even when its flow is not installed.
-
-        Deleting reads only the store, never the flow's events, so when the
-        run's flow is gone a stand-in of the same name serves.
-        """
-        try:
-            return self.checkpointer(self.workflow(run.flow))
-        except UnknownFlow:
-            stand_in = type("RemovedFlow", (_RemovedFlow,), {"name": run.flow})
-            return self.checkpointer(stand_in())
-
     def short_width(self) -> int:
         """How many characters of a run id are enough to tell every run apart."""
         return short_width([r.run_id for r in self.store.list_runs()])
-
-
-class _RemovedFlow(Workflow):
-    """The shape of a flow that is no longer installed, to delete its runs by name."""
-
-    @step
-    async def gone(self, ev: StartEvent) -> StopEvent:
-        return StopEvent()
 
 
 class AmbiguousRun(RunNotFound):
