@@ -156,6 +156,7 @@ class HomeScreen(Screen[None]):
             empty.update(plain(f"No sessions match “{one_line(self.query_text, 40)}” — esc clears"))
         table.display = bool(rows)
         empty.display = not rows
+        self.query_one("#filter", Input).display = bool(self.summaries)
         filter_focused = self.focused is self.query_one("#filter", Input)
         if rows and not filter_focused:
             table.focus()

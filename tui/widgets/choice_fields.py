@@ -43,14 +43,16 @@ class ChoiceField(AnswerField):
             )
 
     def value(self) -> Any:
+        """The choice picked; with none picked, the empty slot the step left (so the
+        engine's rules, not a type error, say an answer is required)."""
         choices = _choices(self)
         widget = self.input
         if isinstance(widget, RadioSet):
             index = widget.pressed_index
-            return choices[index] if index >= 0 else None
+            return choices[index] if index >= 0 else self.initial
         assert isinstance(widget, Select)
         selected = widget.value
-        return None if selected is Select.NULL else choices[selected]  # type: ignore[index]
+        return self.initial if selected is Select.NULL else choices[selected]  # type: ignore[index]
 
 
 class MultiChoiceField(AnswerField):

@@ -1,0 +1,163 @@
+"""The home screen under Pilot: the list, its order, filter, delete, new session."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList, Static
+
+from flows.gather import GatherFlow
+from hitl import WorkflowCheckpointer
+from tests.tui.helpers import home, in_thread, question, seed_gather, text_of, until
+from tui.app import make_app
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.flow_picker import FlowPickerScreen
+from tui.screens.home import EMPTY, HomeScreen
+from tui.widgets.session_table import SessionTable
+
+SIZE = (100, 30)
+
+
+def titles(screen: HomeScreen) -> list[str]:
+    table = screen.query_one(SessionTable)
+    return [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+
+
+async def seeded(store, fixed) -> WorkflowCheckpointer:
+    """Three gather sessions: completed, waiting on question 2, waiting on question 1."""
+    ckptr = WorkflowCheckpointer(GatherFlow(), store, clock=fixed.clock, new_id=fixed.new_id)
+    await in_thread(lambda: seed_gather(ckptr, "Write the guide", "me", "steps", ""))
+    await in_thread(lambda: seed_gather(ckptr, "Ship v2"))
+    await in_thread(lambda: seed_gather(ckptr))
+    return ckptr
+
+
+async def test_the_empty_state_says_how_to_start(sqlite, fixed):
+    app = make_app(sqlite, **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await home(pilot)
+        empty = screen.query_one("#empty", Static)
+        assert empty.display
+        assert text_of(empty) == EMPTY == "No sessions yet — press n to start one"
+        assert not screen.query_one(SessionTable).display
+
+
+async def test_waiting_sessions_first_the_latest_on_top_and_selected(sqlite, fixed):
+    await seeded(sqlite, fixed)
+    app = make_app(sqlite, **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await home(pilot)
+        table = screen.query_one(SessionTable)
+        assert titles(screen) == ["(no answers yet)", "Ship v2", "Write the guide"]
+        row = [cell.plain for cell in table.get_row_at(1)]
+        assert row == ["Ship v2", "gather", "● waiting", "question 2 of 4", "1", "2 h ago"]
+        assert [c.plain for c in table.get_row_at(2)][2:4] == ["✓ completed", "4 answers"]
+        assert table.cursor_row == 0
+        assert screen.focused is table
+        await pilot.press("down", "enter")
+        q = await question(pilot, 2)
+        assert q.query_one("#question-prompt", Static).visual.plain == (
+            "What resources do you have available?"
+        )
+
+
+async def test_filter_narrows_the_list_and_escape_clears_it(sqlite, fixed):
+    await seeded(sqlite, fixed)
+    app = make_app(sqlite, **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await home(pilot)
+        await pilot.press("slash")
+        assert isinstance(screen.focused, Input)
+        await pilot.press(*"ship")
+        assert titles(screen) == ["Ship v2"]
+        await pilot.press("backspace", "backspace", "backspace", "backspace", *"completed")
+        assert titles(screen) == ["Write the guide"]
+        await pilot.press(*"zzz")
+        empty = screen.query_one("#empty", Static)
+        assert empty.display and text_of(empty) == "No sessions match “completedzzz” — esc clears"
+        await pilot.press("escape")
+        assert len(titles(screen)) == 3
+        assert screen.focused is screen.query_one(SessionTable)
+
+
+async def test_delete_asks_first_cancel_keeps_and_confirm_deletes(sqlite, fixed):
+    ckptr = await seeded(sqlite, fixed)
+    app = make_app(sqlite, **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await home(pilot)
+        await pilot.press("down")  # "Ship v2"
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        body = text_of(app.screen.query_one(".dialog-body", Static))
+        assert body.startswith("“Ship v2” (gather, waiting).")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        assert len(ckptr.runs()) == 3
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#cancel")
+        await until(pilot, lambda: app.screen is screen)
+        assert len(ckptr.runs()) == 3
+        loads = screen.loaded
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: screen.loaded > loads)
+        assert titles(screen) == ["(no answers yet)", "Write the guide"]
+        assert len(ckptr.runs()) == 2
+        assert any(n.message == "Session deleted." for n in app._notifications)
+
+
+async def test_a_new_session_from_the_flow_picker(sqlite, fixed):
+    app = make_app(sqlite, **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        await home(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, FlowPickerScreen))
+        listing = app.screen.query_one(OptionList)
+        first = listing.get_option_at_index(0).prompt.plain
+        assert first.startswith("Gather a plan  gather\n")
+        names = [listing.get_option_at_index(i).id for i in range(listing.option_count)]
+        assert names[:2] == ["gather", "joke"]
+        await pilot.press("enter")
+        screen = await question(pilot, 1)
+        assert screen.flow == "gather"
+        assert [r.status for r in app.checkpointer("gather").runs()] == ["waiting"]
+        await pilot.press("escape")
+        home_screen = await home(pilot)
+        await until(pilot, lambda: home_screen.query_one(SessionTable).row_count == 1)
+
+
+async def test_escape_in_the_picker_starts_nothing(sqlite, fixed):
+    app = make_app(sqlite, **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await home(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, FlowPickerScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        assert sqlite.list_runs() == []
+
+
+async def test_every_binding_is_in_the_footer_and_the_command_palette(sqlite, fixed):
+    await seeded(sqlite, fixed)
+    app = make_app(sqlite, **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await home(pilot)
+        commands = {c.title for c in app.get_system_commands(screen)}
+        shown = {
+            b.binding.description for b in screen.active_bindings.values() if b.binding.show
+        }
+        assert {"Continue", "New", "Delete", "Filter", "History", "Review", "Quit"} <= shown
+        assert shown <= commands
+        assert {"Theme", "Keys"} <= commands
+        ids = {b.binding.id for b in screen.active_bindings.values() if b.binding.show}
+        assert None not in ids
+        # a command runs its binding's action on the screen
+        new = next(c for c in app.get_system_commands(screen) if c.title == "New")
+        await new.callback()
+        await until(pilot, lambda: isinstance(app.screen, FlowPickerScreen))
+        await pilot.press("escape")
+        q_app = make_app(sqlite, open_flow="gather", **fixed.options())
+    async with q_app.run_test(size=SIZE) as pilot:
+        screen = await question(pilot, 1)
+        commands = {c.title for c in q_app.get_system_commands(screen)}
+        assert {"Continue", "Sessions", "History", "Reload"} <= commands
