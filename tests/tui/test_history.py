@@ -11,7 +11,8 @@ import pytest
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from hitl import HUMAN
+from flows.gather import ApproachEvent, GatherFlow, ResourcesEvent
+from hitl import HUMAN, Context, step
 from tests.tui.screen_data import (
     ANSWERS,
     Session,
@@ -373,3 +374,52 @@ def test_snapshot_history_edit_refused(session: Session, snap_compare) -> None:
         await until(pilot, lambda: modal.form.errors, "the error")
 
     assert snap_compare(session.app(), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_an_unknown_run_is_a_notification_and_back_home(session: Session) -> None:
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
+        app.open_history("no-such-run")
+        await until(pilot, lambda: notifications(app), "the notification")
+        assert notifications(app) == ["no run no-such-run; it may have been deleted"]
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
+
+
+class BrittleGather(GatherFlow):
+    """The gather flow, but its resources step fails on "boom"."""
+
+    name = "gather"
+
+    @step
+    async def gather_resources(self, ctx: Context, ev: ResourcesEvent) -> ApproachEvent:
+        if ev.resources == "boom":
+            raise RuntimeError("the resources step broke")
+        return await super().gather_resources(ctx, ev)
+
+
+async def test_a_branch_whose_step_fails_is_shown_with_its_error(session: Session) -> None:
+    run_id = await session.complete()
+    answer = session.answer_checkpoint(run_id, "resources")
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
+        app.checkpointer("gather").workflow = BrittleGather()
+        screen = await open_history(pilot, run_id)
+        await select(pilot, screen, answer.id)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, EditEventScreen), "the edit form")
+        app.screen.form.field("resources").input.load_text("boom")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen and screen.loads == 2, "the history again")
+        failed = screen.run_id
+        assert failed != run_id
+        assert "The new run failed in a step: RuntimeError: the resources step broke" in (
+            notifications(app))
+        assert f"  ● run {failed} · failed · branched from step 3" in outline(
+            screen.query_one(Tree))
+        tree = screen.query_one(Tree)
+        await pilot.click("#history-tree", offset=(12, node_of(tree, failed).line))
+        await pilot.pause()
+        body = " ".join(rendered(screen.query_one("#detail-body", Static)).split())
+        assert "Error: RuntimeError: the resources step broke" in body

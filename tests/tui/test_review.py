@@ -249,6 +249,16 @@ async def test_review_fits_80_by_24_and_a_click_edits(session: Session) -> None:
         assert app.screen.form.fields[0].input.text == ANSWERS["approach"]
 
 
+async def test_an_unknown_run_is_a_notification_and_back_home(session: Session) -> None:
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
+        app.open_review("no-such-run")
+        await until(pilot, lambda: notifications(app), "the notification")
+        assert notifications(app) == ["no run no-such-run; it may have been deleted"]
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
+
+
 def test_snapshot_review(session: Session, snap_compare) -> None:
     run_id = asyncio.run(session.complete())
 

@@ -26,9 +26,8 @@ from textual.highlight import highlight
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
-from textual.widgets.tree import TreeNode
 
-from hitl import FAILED, HUMAN, RunInfo
+from hitl import FAILED, RunInfo
 from tui.branching import branch
 from tui.render import when
 from tui.screens.edit_event import EditEventScreen, describe, go_to_run
@@ -41,19 +40,10 @@ from tui.session_tree import (
     load_session,
 )
 from tui.text import plain
+from tui.widgets.run_tree import STATUS_STYLES, Row, RunTree
 
 if TYPE_CHECKING:
     from tui.app import HitlApp
-
-STATUS_STYLES = {
-    "waiting": "bold yellow",
-    "completed": "bold green",
-    "failed": "bold red",
-    "running": "bold cyan",
-    "interrupted": "bold magenta",
-}
-
-Row = RunRow | CheckpointRow
 
 
 class HistoryScreen(Screen[None]):
@@ -125,10 +115,7 @@ class HistoryScreen(Screen[None]):
         with Horizontal(id="history-body"):
             with Vertical(id="history-side"):
                 yield Static(plain("Runs and checkpoints", "bold"), id="history-heading")
-                tree: Tree[Row] = Tree(Text("session"), id="history-tree")
-                tree.show_root = False
-                tree.guide_depth = 3
-                yield tree
+                yield RunTree(id="history-tree")
             with VerticalScroll(id="history-detail"):
                 yield Static(plain("Loading…"), id="detail-head")
                 yield Static("", id="detail-body")
@@ -170,51 +157,16 @@ class HistoryScreen(Screen[None]):
         self.run_id = session.current
         if self.flow:
             self.sub_title = f"History · {self.hitl.flow_title(self.flow)}"
-        tree: Tree[Row] = self.query_one(Tree)
-        tree.clear()
-        expanded = set(session.path_to(session.current))
-        nodes: dict[str, TreeNode[Row]] = {}
-        for run_id in session.roots:
-            self._add_run(tree.root, session, session.runs[run_id], expanded, nodes)
-        current = session.runs[session.current]
-        target = nodes.get(self._keep) if self._keep else None
-        if target is None and current.tip is not None:
-            target = nodes.get(current.tip.id)
-        target = target or nodes.get(current.run_id)
+        tree = self.query_one(RunTree)
+        target = tree.show(session, keep=self._keep)
         self._keep = None
         self.loads += 1
         if target is not None:
-            self.call_after_refresh(self._select, target)
-
-    def _select(self, node: TreeNode[Row]) -> None:
-        tree: Tree[Row] = self.query_one(Tree)
-        tree.move_cursor(node)
-        tree.scroll_to_node(node, animate=False)
-
-    def _add_run(
-        self,
-        parent: TreeNode[Row],
-        session: SessionTree,
-        run: RunRow,
-        expanded: set[str],
-        nodes: dict[str, TreeNode[Row]],
-    ) -> None:
-        node = parent.add(
-            run_label(run, current=run.run_id == session.current), data=run,
-            expand=run.run_id in expanded,
-        )
-        nodes[run.run_id] = node
-        for checkpoint in run.checkpoints:
-            nodes[checkpoint.id] = node.add_leaf(checkpoint_label(checkpoint), data=checkpoint)
-            for fork in session.forks.get(checkpoint.id, ()):
-                self._add_run(node, session, session.runs[fork], expanded, nodes)
-        if not run.checkpoints:
-            node.allow_expand = False
+            self.call_after_refresh(tree.go_to, target)
 
     def on_history_screen_detail_loaded(self, message: DetailLoaded) -> None:
-        node = self.query_one(Tree).cursor_node
-        if node is None or not isinstance(node.data, CheckpointRow) \
-                or node.data.id != message.detail.row.id:
+        picked = self.query_one(RunTree).picked
+        if not isinstance(picked, CheckpointRow) or picked.id != message.detail.row.id:
             return  # the cursor moved on meanwhile
         self.detail = detail = message.detail
         self.query_one("#detail-head", Static).update(checkpoint_head(detail.row))
@@ -241,8 +193,7 @@ class HistoryScreen(Screen[None]):
         if branched:
             self.run_id = run.run_id
         else:
-            node = self.query_one(Tree).cursor_node
-            data = node.data if node is not None else None
+            data = self.query_one(RunTree).picked
             self._keep = data.id if isinstance(data, CheckpointRow) else (
                 data.run_id if isinstance(data, RunRow) else None)
         go_to_run(self.app, run)
@@ -255,6 +206,8 @@ class HistoryScreen(Screen[None]):
     def on_history_screen_problem(self, message: Problem) -> None:
         self.busy = False
         self.notify(message.text, title="History", severity="error", markup=False, timeout=8)
+        if self.session is None:  # the session could not be read at all: nothing to show
+            self.dismiss()
 
     # -- the tree ---------------------------------------------------------------
 
@@ -276,8 +229,7 @@ class HistoryScreen(Screen[None]):
             )
 
     def _selected(self) -> CheckpointRow | None:
-        node = self.query_one(Tree).cursor_node
-        data = node.data if node is not None else None
+        data = self.query_one(RunTree).picked
         if isinstance(data, CheckpointRow):
             return data
         self.notify("Pick a checkpoint in the tree first (a line under a run).",
@@ -320,11 +272,10 @@ class HistoryScreen(Screen[None]):
         self._work(lambda: self.Branched(branch(self._ckptr(), checkpoint_id)))
 
     def action_open_run(self) -> None:
-        node = self.query_one(Tree).cursor_node
+        data = self.query_one(RunTree).picked
         session = self.session
-        if node is None or session is None:
+        if session is None:
             return
-        data = node.data
         run_id = data.run_id if isinstance(data, RunRow | CheckpointRow) else None
         if run_id is None:
             return
@@ -335,30 +286,6 @@ class HistoryScreen(Screen[None]):
 
 
 # -- what the screen shows (rich text, never markup) ------------------------------------
-
-
-def run_label(run: RunRow, *, current: bool = False) -> Text:
-    label = Text()
-    if current:
-        label.append("● ", style="bold")
-    label.append(f"run {run.short_id} · ")
-    label.append(run.status, style=STATUS_STYLES.get(run.status, "bold"))
-    if run.origin is not None:
-        label.append(f" · branched from step {run.origin.seq}", style="italic")
-    return label
-
-
-def checkpoint_label(row: CheckpointRow) -> Text:
-    label = Text()
-    label.append(f"{row.seq:>2} ", style="dim")
-    label.append(row.step_label, style="bold" if row.step == HUMAN else "")
-    label.append(f" → {row.output_type} ")
-    label.append(clock(row), style="dim")
-    return label
-
-
-def clock(row: CheckpointRow) -> str:
-    return row.created_at.astimezone().strftime("%H:%M")
 
 
 def checkpoint_head(row: CheckpointRow) -> Text:

@@ -204,6 +204,8 @@ class ReviewScreen(Screen[None]):
     def on_review_screen_problem(self, message: Problem) -> None:
         self.notify(message.text, title=message.title, severity="error", markup=False,
                     timeout=8)
+        if self.review is None:  # the run could not be read at all: nothing to show
+            self.dismiss()
 
     # -- actions ----------------------------------------------------------------
 
