@@ -110,6 +110,7 @@ async def main_async(args) -> None:
         assert [r[5] for r in rows] == ["human", "gather_resources"], [r[5] for r in rows]
         sizes = [row_bytes(rows[0]) + row_bytes(run_row), row_bytes(rows[1])]
         payloads = ["x" * s for s in sizes]
+        one_commit = ["x" * sum(sizes)]  # what a branch fused into one commit would write
         make_floor(d / "floor.db")
 
         for i in range(5):  # warm-up
@@ -117,12 +118,13 @@ async def main_async(args) -> None:
             floor_once(d / "floor.db", payloads)
 
         with_open, without_open, repeat_medians = [], [], []
-        floor_with, floor_without = [], []
+        floor_with, floor_without, floor_one = [], [], []
         with gc_paused():
             for r in range(args.repeats):
                 these = []
                 for i in range(per_repeat):  # floor and branch alternate: same disk weather
                     fa, fb = floor_once(d / "floor.db", payloads)
+                    floor_one.append(floor_once(d / "floor.db", one_commit)[0])
                     a, b, _ = await branch_once(path, target.id, r * 1000 + i)
                     floor_with.append(fa)
                     floor_without.append(fb)
@@ -146,6 +148,8 @@ async def main_async(args) -> None:
         Row("floor: raw connect + WAL/FULL pragmas + 2 commits", "(floor)", fmt_ms(fw)),
         Row("floor: the 2 raw commits alone (run+human row, step row)", "(floor)", fmt_ms(fwo)),
         Row("  row sizes (bytes)", "(floor)", ",".join(map(str, sizes))),
+        Row("floor: raw connect + pragmas + ONE commit of both rows' bytes", "(floor)",
+            fmt_ms(median(floor_one))),
     ]
     print(f"file holds {stored} questionnaires; samples: {len(with_open)} "
           f"({args.repeats} repeats x {per_repeat}); per-repeat medians incl. open (ms): "
