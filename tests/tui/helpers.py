@@ -52,6 +52,7 @@ async def question(pilot: Pilot[Any], number: int | None = None) -> QuestionScre
             isinstance(screen, QuestionScreen)
             and screen.shown is not None
             and not screen.busy
+            and not screen.panel_pending
             and (number is None or screen.shown.number == number)
         )
 
@@ -68,7 +69,8 @@ async def answer(pilot: Pilot[Any], text: str, number: int | None = None) -> Non
     if text:
         await pilot.press(*text)
     await pilot.press("ctrl+s")
-    await until(pilot, lambda: screen.rendered > before or screen is not pilot.app.screen)
+    await until(pilot, lambda: (screen.rendered > before and not screen.panel_pending)
+                or screen is not pilot.app.screen)
 
 
 def prompt(screen: QuestionScreen) -> str:

@@ -19,7 +19,6 @@ from tests.tui.helpers import (
 from tui.app import make_app
 from tui.screens.home import HomeScreen
 from tui.screens.question import MOVED_ON, QuestionScreen
-from tui.widgets.answer_form import AnswerForm
 from tui.widgets.answers_panel import AnswersPanel
 
 SIZE = (100, 30)
@@ -64,7 +63,7 @@ async def test_an_invalid_answer_shows_its_message_beside_the_field_and_stores_n
         stored = len(app.checkpointer("gather").checkpoints[run_id])
         await pilot.press("ctrl+s")
         await pilot.pause()
-        form = screen.query_one(AnswerForm)
+        form = screen.form
         field = form.field("objective")
         assert form.errors == {"objective": "an answer is required"}
         assert text_of(field.query_one(".field-error", Static)) == "✗ an answer is required"
@@ -83,10 +82,10 @@ async def test_a_too_long_answer_is_refused_by_the_engines_own_rule(sqlite, fixe
     app = make_app(sqlite, open_flow="gather", **fixed.options())
     async with app.run_test(size=SIZE) as pilot:
         screen = await question(pilot, 1)
-        screen.query_one(TextArea).text = "x" * 2001
+        screen.form.query_one(TextArea).text = "x" * 2001
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert screen.query_one(AnswerForm).errors == {
+        assert screen.form.errors == {
             "objective": "at most 2000 characters, got 2001"
         }
         assert len(app.checkpointer("gather").checkpoints[screen.run_id]) == 1
@@ -102,12 +101,12 @@ async def test_back_change_and_continue_on_a_new_branch(sqlite, fixed):
         await pilot.press("ctrl+b")
         await pilot.pause()
         assert screen.shown is not None and screen.shown.number == 2
-        area = screen.query_one(TextArea)
+        area = screen.form.query_one(TextArea)
         assert area.text == "Two people"  # the previous answer, filled in
         assert "new branch" in text_of(screen.query_one("#question-note", Static))
         await pilot.press("ctrl+b")
         await pilot.pause()
-        assert screen.query_one(TextArea).text == "Ship v2"
+        assert screen.form.query_one(TextArea).text == "Ship v2"
         await pilot.press(*" now")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: screen.run_id != old_run and not screen.busy)
@@ -123,7 +122,7 @@ async def test_back_change_and_continue_on_a_new_branch(sqlite, fixed):
         assert answers_of(ckptr, old_run) == [{"objective": "Ship v2"}, {"resources": "Two people"}]
         # the new branch asks question 2 again, offering the earlier answer
         assert screen.shown is not None and screen.shown.number == 2
-        assert screen.query_one(TextArea).text == "Two people"
+        assert screen.form.query_one(TextArea).text == "Two people"
         assert "earlier branch" in text_of(screen.query_one("#question-note", Static))
         panel = screen.query_one(AnswersPanel)
         assert panel.texts[0] == "1  Objective\nShip v2 now"
@@ -146,7 +145,7 @@ async def test_back_and_forward_unchanged_makes_no_branch(sqlite, fixed):
         await pilot.pause()
         assert screen.shown is not None and screen.shown.number == 3
         assert screen.shown.answer_index is None
-        assert screen.query_one(TextArea).text == "half typed"  # the draft came back
+        assert screen.form.query_one(TextArea).text == "half typed"  # the draft came back
         assert len(app.checkpointer("gather").runs()) == 1
 
 
@@ -163,7 +162,7 @@ async def test_the_side_panel_jumps_back_to_an_answer(sqlite, fixed):
         await pilot.click("#answers-list", offset=(3, 0))  # the first answer's line
         await pilot.pause()
         assert screen.shown is not None and screen.shown.number == 1
-        assert screen.query_one(TextArea).text == "Ship v2"
+        assert screen.form.query_one(TextArea).text == "Ship v2"
 
 
 async def test_markup_in_an_answer_is_shown_as_text(sqlite, fixed):

@@ -91,7 +91,8 @@ def every(flows_dir: Path) -> Path:
 
 
 def form_of(screen: QuestionScreen) -> AnswerForm:
-    return screen.query_one(AnswerForm)
+    assert screen.form is not None
+    return screen.form
 
 
 async def submit_expecting_error(pilot, screen: QuestionScreen, field: str) -> str:
@@ -112,11 +113,11 @@ async def test_every_kind_of_question_through_the_screen(sqlite, fixed, every):
         assert await submit_expecting_error(pilot, screen, "name") == (
             "at most 20 characters, got 21"
         )
-        screen.query_one(Input).value = "Ada"
+        form_of(screen).query_one(Input).value = "Ada"
         await pilot.press("enter")
         # long text: a TextArea that wraps
         screen = await question(pilot, 2)
-        area = screen.query_one(TextArea)
+        area = form_of(screen).query_one(TextArea)
         assert area.soft_wrap
         await pilot.press(*"short")
         assert await submit_expecting_error(pilot, screen, "story") == (
@@ -141,14 +142,14 @@ async def test_every_kind_of_question_through_the_screen(sqlite, fixed, every):
         await answer(pilot, "", 4)
         # integer: a number Input, the range checked by the engine
         screen = await question(pilot, 5)
-        assert screen.query_one(Input).type == "integer"
+        assert form_of(screen).query_one(Input).type == "integer"
         await pilot.press("1", "1")
         assert await submit_expecting_error(pilot, screen, "count") == "must be at most 10"
         await pilot.press("backspace")
         await pilot.press("enter")
         # number
         screen = await question(pilot, 6)
-        assert screen.query_one(Input).type == "number"
+        assert form_of(screen).query_one(Input).type == "number"
         await pilot.press(*"0.25", "enter")
         # yes/no: a switch
         screen = await question(pilot, 7)
@@ -162,7 +163,7 @@ async def test_every_kind_of_question_through_the_screen(sqlite, fixed, every):
         assert await submit_expecting_error(pilot, screen, "due") == (
             "a date is written YYYY-MM-DD, e.g. 2025-03-31"
         )
-        screen.query_one(Input).value = "2026-02-01"
+        form_of(screen).query_one(Input).value = "2026-02-01"
         await pilot.press("enter")
         # list: one item a line
         screen = await question(pilot, 9)
@@ -200,6 +201,6 @@ async def test_going_back_to_a_choice_shows_it_chosen(sqlite, fixed, every):
         await pilot.press("ctrl+b")
         await pilot.pause()
         assert screen.shown is not None and screen.shown.number == 3
-        radios = screen.query_one(RadioSet)
+        radios = form_of(screen).query_one(RadioSet)
         assert radios.pressed_index == 2
         assert form_of(screen).values() == {"colour": "blue"}

@@ -38,8 +38,10 @@ class FlowPickerScreen(ModalScreen[str | None]):
         with Vertical(id="picker-dialog", classes="dialog"):
             yield Static("Start a new session", classes="dialog-title")
             yield Static(plain("Pick what to fill in:"), classes="dialog-body")
-            options = []
+            options: list[Option | None] = []
             for entry in self._flows:
+                if options:
+                    options.append(None)  # a rule between two flows
                 text = Content.assemble(
                     plain(entry.title or entry.name, "bold"),
                     plain(f"  {entry.name}", "dim"),

@@ -13,6 +13,7 @@ they are sent, and the messages shown beside their fields.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -109,6 +110,11 @@ class QuestionScreen(Screen[None]):
         """What was typed into a pending question before going back, by its checkpoint."""
         self._carried: dict[tuple[str, str], dict[str, Any]] = {}
         """Answers from the branch left behind, offered again to the same questions."""
+        self._bindings_state: tuple[bool, bool] | None = None
+        self._forms: dict[tuple[str, ...], AnswerForm] = {}
+        self._shown_form: AnswerForm | None = None
+        self.panel_pending = False
+        """True from a redraw until the side panel shows the same run."""
         self.rendered = 0
         """How many times a question has been put on screen (tests and the bench wait on it)."""
 
@@ -149,11 +155,16 @@ class QuestionScreen(Screen[None]):
     # -- workers ----------------------------------------------------------------
 
     def _work(self, job: Callable[[], Message]) -> None:
+        """Run ``job`` (blocking: the store, the flow's steps) off the UI thread, in a
+        worker; what it returns is posted back. A pooled thread, so no thread is
+        started for every answer."""
         self.busy = True
         self.run_worker(
-            lambda: self.post_message(self._guarded(job)),
-            thread=True, exclusive=True, group="question-io", exit_on_error=False,
+            self._off_thread(job), exclusive=True, group="question-io", exit_on_error=False,
         )
+
+    async def _off_thread(self, job: Callable[[], Message]) -> None:
+        self.post_message(await asyncio.to_thread(self._guarded, job))
 
     def _guarded(self, job: Callable[[], Message]) -> Message:
         try:
@@ -187,7 +198,6 @@ class QuestionScreen(Screen[None]):
     # -- what the workers say ---------------------------------------------------
 
     async def on_question_screen_loaded(self, message: Loaded) -> None:
-        self.busy = False
         view = message.view
         if message.branched:
             self.notify(
@@ -201,9 +211,13 @@ class QuestionScreen(Screen[None]):
         self._viewing = None
         self.sub_title = self.hitl.flow_title(view.flow)
         if view.status == COMPLETED:
+            self.busy = False
             self.hitl.session_completed(self, view.run_id)
             return
-        await self._redraw()
+        try:
+            await self._redraw()
+        finally:
+            self.busy = False  # only now is the next question on screen, ready for input
 
     def on_question_screen_rejected(self, message: Rejected) -> None:
         self.busy = False
@@ -220,9 +234,13 @@ class QuestionScreen(Screen[None]):
 
     # -- showing ----------------------------------------------------------------
 
+    @property
+    def form(self) -> AnswerForm | None:
+        """The form on screen (others of other shapes may be mounted, hidden)."""
+        return self._shown_form
+
     def _form(self) -> AnswerForm | None:
-        forms = self.query(AnswerForm)
-        return forms.first() if forms else None
+        return self._shown_form
 
     def _current(self) -> Shown | None:
         view = self.view
@@ -241,38 +259,78 @@ class QuestionScreen(Screen[None]):
         shown = self.shown = self._current()
         note = self.query_one("#question-note", Static)
         prompt = self.query_one("#question-prompt", Static)
-        slot = self.query_one("#form-slot", Vertical)
         number = shown.number if shown else len(view.answers)
         self.query_one("#progress-label", Static).update(
             plain(f"Question {number} of {view.total}")
         )
         bar = self.query_one(ProgressBar)
         bar.update(total=view.total, progress=min(number - 1, view.total) if shown else view.total)
-        note.set_classes("")
         if shown is None:
-            await slot.remove_children()
+            await self._drop_forms()
             self._show_stopped(view, prompt, note)
         else:
             prompt.update(plain(shown.event.message))
             values, why = self._prefill(shown)
-            note.update(plain(why))
-            note.set_class(bool(why), "-shown")
+            if why or note.display:
+                note.update(plain(why))
+            classes = {"-shown"} if why else set()
             if shown.answer_index is not None:
-                note.add_class("-revisit")
-            form = self._form()
-            if form is None or not form.load(shown.event, values=values):
-                await slot.remove_children()
-                form = AnswerForm(shown.event, values=values, id="answer-form")
-                await slot.mount(form)
+                classes.add("-revisit")
+            if set(note.classes) != classes:  # restyling costs a pass: only on change
+                note.set_classes(" ".join(sorted(classes)))
+            form = await self._form_for(shown.event, values)
             form.focus_first()
-            self.query_one("#question-main", VerticalScroll).scroll_home(animate=False)
-        self.query_one("#question-actions").display = shown is not None
-        self.query_one("#back-button", Button).disabled = not self._can_back()
-        self.query_one(AnswersPanel).show(
-            view.answers, viewing=self._viewing, pending=view.question,
-        )
-        self.refresh_bindings()
+            main = self.query_one("#question-main", VerticalScroll)
+            if main.scroll_y:
+                main.scroll_home(animate=False)
+        actions = self.query_one("#question-actions")
+        if actions.display != (shown is not None):
+            actions.display = shown is not None
+        back = self.query_one("#back-button", Button)
+        if back.disabled != (not self._can_back()):
+            back.disabled = not self._can_back()
+        # The side panel follows a frame later: the question is what a person waits for.
+        self.panel_pending = True
+        self.call_after_refresh(self._update_panel)
+        bindings = (self._can_back(), shown is not None)
+        if bindings != self._bindings_state:  # the footer recomposes on a refresh: only on change
+            self._bindings_state = bindings
+            self.refresh_bindings()
         self.rendered += 1
+
+    def _update_panel(self) -> None:
+        view = self.view
+        if view is not None:
+            self.query_one(AnswersPanel).show(
+                view.answers, viewing=self._viewing, pending=view.question,
+            )
+        self.panel_pending = False
+
+    async def _form_for(
+        self, event: InputRequiredEvent, values: dict[str, Any] | None
+    ) -> AnswerForm:
+        """A form showing ``event``: one already mounted for a question of the same
+        shape, loaded anew, else a new one. Forms are kept (hidden) by shape, so a
+        questionnaire that mixes kinds mounts each kind of form once."""
+        slot = self.query_one("#form-slot", Vertical)
+        shape = AnswerForm.shape(event)
+        form = self._forms.get(shape)
+        if form is None or not form.load(event, values=values):
+            if form is not None:
+                await form.remove()
+            form = AnswerForm(event, values=values)
+            self._forms[shape] = form
+            await slot.mount(form)
+        for other in self._forms.values():
+            if other.display != (other is form):
+                other.display = other is form
+        self._shown_form = form
+        return form
+
+    async def _drop_forms(self) -> None:
+        await self.query_one("#form-slot", Vertical).remove_children()
+        self._forms.clear()
+        self._shown_form = None
 
     def _show_stopped(self, view: RunView, prompt: Static, note: Static) -> None:
         if view.status == FAILED:
@@ -287,8 +345,7 @@ class QuestionScreen(Screen[None]):
         else:
             prompt.update(plain(f"This session is {view.status}."))
             note.update(plain("Press esc to go back to your sessions."))
-        note.add_class("-shown")
-        note.add_class("-problem")
+        note.set_classes("-shown -problem")
 
     def _prefill(self, shown: Shown) -> tuple[dict[str, Any] | None, str]:
         """Values to put in the form first, and a note saying where they came from."""
@@ -340,7 +397,11 @@ class QuestionScreen(Screen[None]):
         if index is not None and not 0 <= index < len(self.view.answers):
             return
         self._viewing = index
-        await self._redraw()
+        self.busy = True
+        try:
+            await self._redraw()
+        finally:
+            self.busy = False
 
     async def action_back(self) -> None:
         if self.busy or not self._can_back():

@@ -70,6 +70,10 @@ class AnswerField(Vertical):
     def compose_input(self) -> ComposeResult:
         raise NotImplementedError
 
+    def fits(self, rules: Rules | None) -> bool:
+        """Whether :meth:`reset` can show a field with ``rules`` here."""
+        return self.reusable
+
     def reset(self, name: str, rules: Rules | None, value: Any) -> None:
         """Become the field ``name`` with ``rules``, showing ``value`` (see ``reusable``)."""
         self.field_name, self.rules, self.initial = name, rules, value
@@ -104,6 +108,8 @@ class AnswerField(Vertical):
     _error = ""
 
     def show_error(self, message: str | None) -> None:
+        if (message or "") == self._error:
+            return  # unchanged: no repaint
         self._error = message or ""
         self.set_class(bool(message), "-invalid")
         self.query_one(".field-error", Static).update(plain(f"✗ {message}" if message else ""))

@@ -141,7 +141,7 @@ class AnswerForm(Vertical):
         if len(specs) != len(fields):
             return False
         for field, (_name, rules) in zip(fields, specs, strict=True):
-            if not field.reusable or type(field) is not _class_for(rules):
+            if type(field) is not _class_for(rules) or not field.fits(rules):
                 return False
         self.event = event
         self._fields = specs
@@ -150,6 +150,12 @@ class AnswerForm(Vertical):
             field.reset(name, rules, self._value(name))
         self.clear_errors()
         return True
+
+    @staticmethod
+    def shape(event: Event) -> tuple[str, ...]:
+        """What the form of ``event`` is made of: forms of one shape can
+        :meth:`load` each other's events (most of the time; see ``fits``)."""
+        return tuple(_class_for(rules).__name__ for _name, rules in event_fields(event))
 
     # -- reading ----------------------------------------------------------------
 
@@ -222,8 +228,9 @@ class AnswerForm(Vertical):
     def clear_errors(self) -> None:
         for field in self.fields:
             field.show_error(None)
-        self.query_one(".form-error", Static).update("")
-        self.remove_class("-invalid")
+        if self.has_class("-invalid"):
+            self.query_one(".form-error", Static).update("")
+            self.remove_class("-invalid")
 
     @property
     def errors(self) -> dict[str, str]:

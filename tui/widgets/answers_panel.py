@@ -60,6 +60,7 @@ class AnswersPanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._texts: list[str] = []
+        self._shown: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Answers so far", classes="panel-title")
@@ -75,6 +76,10 @@ class AnswersPanel(Vertical):
     ) -> None:
         """List ``answers``, then the ``pending`` question if the run waits on one;
         ``viewing`` is the answer on screen (None: the pending question)."""
+        key = (answers, viewing, pending)
+        if key == self._shown:
+            return  # nothing changed: no re-render
+        self._shown = key
         options: list[Option] = []
         texts: list[str] = []
         for i, answer in enumerate(answers):

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import RadioButton, RadioSet, Select, SelectionList, Static, Switch
 
+from hitl import Rules
 from tui.text import plain
 from tui.widgets.answer_field import AnswerField
 
@@ -24,12 +25,39 @@ def _choices(field: AnswerField) -> tuple[Any, ...]:
     return tuple(field.rules.choices or ()) if field.rules is not None else ()
 
 
+def _radio(choices: tuple[Any, ...]) -> bool:
+    return len(choices) <= RADIO_LIMIT
+
+
 class ChoiceField(AnswerField):
     """Exactly one of the question's choices."""
 
+    reusable = True
+
+    def fits(self, rules: Rules | None) -> bool:
+        """Another question's choices fit: a drop-down takes any; radio buttons
+        take as many choices as there are buttons."""
+        new = tuple(rules.choices or ()) if rules is not None else ()
+        old = _choices(self)
+        if _radio(new) != _radio(old):
+            return False
+        return not _radio(new) or len(new) == len(old)
+
+    def set_value(self, value: Any) -> None:
+        choices = _choices(self)
+        widget = self.input
+        if isinstance(widget, RadioSet):
+            for button, choice in zip(widget.query(RadioButton), choices, strict=True):
+                button.label = plain(choice)
+                button.value = choice == value
+        else:
+            assert isinstance(widget, Select)
+            widget.set_options([(plain(choice), i) for i, choice in enumerate(choices)])
+            widget.value = choices.index(value) if value in choices else Select.NULL
+
     def compose_input(self) -> ComposeResult:
         choices = _choices(self)
-        if len(choices) <= RADIO_LIMIT:
+        if _radio(choices):
             with RadioSet(classes="field-input"):
                 for choice in choices:
                     yield RadioButton(plain(choice), value=choice == self.initial)
@@ -57,6 +85,16 @@ class ChoiceField(AnswerField):
 
 class MultiChoiceField(AnswerField):
     """Any number of the question's choices (space toggles one)."""
+
+    reusable = True
+
+    def set_value(self, value: Any) -> None:
+        chosen = value if isinstance(value, (list, tuple, set)) else ()
+        widget = self.query_one(SelectionList)
+        widget.clear_options()
+        widget.add_options(
+            [(plain(choice), i, choice in chosen) for i, choice in enumerate(_choices(self))]
+        )
 
     def compose_input(self) -> ComposeResult:
         chosen = self.initial if isinstance(self.initial, (list, tuple, set)) else ()

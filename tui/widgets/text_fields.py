@@ -12,10 +12,30 @@ import json
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.validation import Failure, ValidationResult, Validator
 from textual.widgets import Input, TextArea
 
 from tui.widgets.answer_field import AnswerField, UnreadableInput
+
+
+class AnswerTextArea(TextArea):
+    """A TextArea that survives being painted while its component styles are missing.
+
+    Textual 8.2 may ask a TextArea to render just before its component styles are
+    resolved, or just after it was removed (a form replaced by the next
+    question's), and its theme then raises ``KeyError: 'text-area--gutter'``
+    (Textualize/textual#6528). That frame is painted blank and redone.
+    """
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        try:
+            return super().render_lines(crop)
+        except KeyError:
+            if self.is_attached:
+                self.refresh()
+            return [Strip.blank(crop.width)] * crop.height
 
 
 def _text(value: Any) -> str:
@@ -41,11 +61,11 @@ class TextField(AnswerField):
 class LongTextField(AnswerField):
     """Several lines of text that wrap; ctrl+s submits (Enter is a new line)."""
 
-    placeholder = "Type your answer — Enter for a new line"
+    placeholder = "Type your answer — Enter starts a new line, ctrl+s submits"
     reusable = True
 
     def compose_input(self) -> ComposeResult:
-        yield TextArea(
+        yield AnswerTextArea(
             self.text_of(self.initial), soft_wrap=True, tab_behavior="focus",
             classes="field-input", placeholder=self.placeholder,
         )
@@ -69,7 +89,7 @@ class LongTextField(AnswerField):
 class ListField(LongTextField):
     """A list, one item a line; blank lines are left out."""
 
-    placeholder = "One item a line"
+    placeholder = "One item a line — ctrl+s submits"
 
     def text_of(self, value: Any) -> str:
         if isinstance(value, (list, tuple, set)):
