@@ -324,12 +324,25 @@ class WorkflowCheckpointer:
                 "filter_checkpoints needs at least one filter: run_id, last_completed_step, "
                 "input_event_type or output_event_type"
             )
+        step = None if last_completed_step is None else str(last_completed_step)
+        input_type = _type_name(input_event_type)
+        output_type = _type_name(output_event_type)
+        shapes = sorted(
+            {
+                (s, i)
+                for s, i, o in self.workflow.spec.shapes
+                if (step is None or s == step)
+                and (input_type is None or i == input_type)
+                and (output_type is None or o == output_type)
+            }
+        )
         records = self.store.find_checkpoints(
             self.workflow.flow_name,
             run_id=None if run_id is None else str(run_id),
-            step=None if last_completed_step is None else str(last_completed_step),
-            input_type=_type_name(input_event_type),
-            output_type=_type_name(output_event_type),
+            step=step,
+            input_type=input_type,
+            output_type=output_type,
+            shapes=shapes,
         )
         return [self._checkpoint(r) for r in records]
 

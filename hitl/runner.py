@@ -82,21 +82,31 @@ class Cursor:
 
 
 @types.coroutine
-def _carry_on(coro: Coroutine[Any, Any, Any], waiting_on: Any) -> Generator[Any, Any, Any]:
-    """Go on driving ``coro`` from where it first suspended, inside a task."""
-    while True:
-        try:
-            sent = yield waiting_on
-        except BaseException as exc:  # cancellation and the like go to the step
+def _carry_on(
+    coro: Coroutine[Any, Any, Any], waiting_on: Any, sync: Callable[[], None]
+) -> Generator[Any, Any, Any]:
+    """Go on driving ``coro`` from where it first suspended, inside a task.
+
+    Whenever control leaves the run (it waits on I/O, ends or fails), what it
+    wrote is made durable first.
+    """
+    try:
+        while True:
             try:
-                waiting_on = coro.throw(exc)
-            except StopIteration as stop:
-                return stop.value
-        else:
-            try:
-                waiting_on = coro.send(sent)
-            except StopIteration as stop:
-                return stop.value
+                sent = yield waiting_on
+            except BaseException as exc:  # cancellation and the like go to the step
+                try:
+                    waiting_on = coro.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+            else:
+                try:
+                    waiting_on = coro.send(sent)
+                except StopIteration as stop:
+                    return stop.value
+            sync()
+    finally:
+        sync()
 
 
 def status_after(event: Event, answered: bool = False) -> str:
@@ -127,26 +137,29 @@ class RunHandler:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
+            store.sync()  # what the caller did (an answer) is durable before it returns
             return
         self._future = self._start(loop)
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[Any]:
+        """Drive the run inline until it ends or waits; durable before returning."""
         coro = self._drive()
+        done = loop.create_future()
         try:
             waiting_on = coro.send(None)
         except StopIteration as stop:
-            done = loop.create_future()
             done.set_result(stop.value)
-            return done
         except Exception as exc:
-            done = loop.create_future()
             done.set_exception(exc)
-            return done
+        else:
+            sync = self._store.sync
 
-        async def rest() -> Any:
-            return await _carry_on(coro, waiting_on)
+            async def rest() -> Any:
+                return await _carry_on(coro, waiting_on, sync)
 
-        return loop.create_task(rest())
+            done = loop.create_task(rest())
+        self._store.sync()
+        return done
 
     def __await__(self) -> Generator[Any, None, Any]:
         if self._future is None:

@@ -50,6 +50,9 @@ class WorkflowSpec:
     routes: dict[type[Event], StepSpec]
     registry: dict[str, type[Event]]
     questions: tuple[type[InputRequiredEvent], ...]
+    shapes: frozenset[tuple[str, str, str]]
+    """Every (step, input type, output type) a checkpoint of this workflow can have.
+    The person's checkpoints keep the event's type: an answer, or an edit."""
 
 
 def _event_types(annotation: Any, where: str) -> tuple[type[Event], ...]:
@@ -163,7 +166,14 @@ def _build_spec(cls: type[Workflow]) -> WorkflowSpec:
             )
         if issubclass(event_type, InputRequiredEvent) and event_type not in questions:
             questions.append(event_type)
-    return WorkflowSpec(steps, routes, registry, tuple(questions))
+    shapes = {
+        (spec.name, accepted.__name__, emitted.__name__)
+        for spec in steps.values()
+        for accepted in spec.accepts
+        for emitted in spec.emits
+    }
+    shapes.update((HUMAN, name, name) for name in registry)
+    return WorkflowSpec(steps, routes, registry, tuple(questions), frozenset(shapes))
 
 
 class Workflow:

@@ -109,8 +109,23 @@ class CheckpointStore(Protocol):
         step: str | None = None,
         input_type: str | None = None,
         output_type: str | None = None,
+        shapes: list[tuple[str, str]] | None = None,
     ) -> list[CheckpointRecord]:
-        """Checkpoints of ``flow`` matching every given filter, in the order stored."""
+        """Checkpoints of ``flow`` matching every given filter, in the order stored.
+
+        ``shapes`` lists the (step, input type) pairs a match can have, worked
+        out from the workflow; a store may answer from them with one index.
+        """
+
+    def sync(self) -> None:
+        """Make every write so far durable.
+
+        The engine calls this before anything it wrote reaches a caller: before
+        ``answer()``, ``run()``, ``run_from()`` or ``resume()`` returns, and
+        before a run pauses, completes, fails or waits on I/O. So several
+        writes can share one flush to disk (group commit). A store whose
+        commits are each durable already does nothing here.
+        """
 
     def delete_runs(self, run_ids: list[str]) -> int:
         """Delete these runs and their checkpoints; how many runs went."""

@@ -105,6 +105,7 @@ class MemoryStore:
         step: str | None = None,
         input_type: str | None = None,
         output_type: str | None = None,
+        shapes: list[tuple[str, str]] | None = None,  # the indexes here need no hint
     ) -> list[CheckpointRecord]:
         with self._lock:
             candidates: list[list[CheckpointRecord]] = []
@@ -124,6 +125,9 @@ class MemoryStore:
             and (input_type is None or c.input_type == input_type)
             and (output_type is None or c.output_type == output_type)
         ]
+
+    def sync(self) -> None:
+        pass  # nothing here outlives the process
 
     def delete_runs(self, run_ids: list[str]) -> int:
         with self._lock:

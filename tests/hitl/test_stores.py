@@ -1,5 +1,6 @@
 """Stores: MemoryStore by default, SqliteStore's file, compare-and-set appends."""
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -14,7 +15,18 @@ from hitl import (
     WorkflowCheckpointer,
 )
 from hitl.store import CheckpointRecord
-from tests.hitl.helpers import AgeQuestion, EchoFlow, SurveyFlow, count_checkpoints, sql
+from hitl.store.sqlite import find_sql
+
+FIND_FILTERS = ("run_id", "step", "input_type", "output_type", "shapes")
+from tests.hitl.helpers import (
+    AgeQuestion,
+    EchoFlow,
+    Gate,
+    Hooks,
+    SurveyFlow,
+    count_checkpoints,
+    sql,
+)
 
 
 def test_a_bare_checkpointer_keeps_its_runs_in_memory():
@@ -33,42 +45,113 @@ def test_both_stores_meet_the_protocol(tmp_path):
 # -- the SQLite file -------------------------------------------------------------------------
 
 
-def test_sqlite_store_uses_wal_and_synchronous_full_by_default(tmp_path):
+def test_sqlite_store_uses_wal_and_is_durable_by_default(tmp_path):
     path = tmp_path / "s.db"
     with SqliteStore(path) as store:
         assert sql(path, "PRAGMA journal_mode") == [("wal",)]  # a property of the file
-        # synchronous is a property of a connection: read the store's own
-        assert store._db.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+        assert store.synchronous == "FULL"
 
 
 def test_sqlite_store_synchronous_normal_as_an_option(tmp_path):
     path = tmp_path / "s.db"
     with SqliteStore(path, synchronous="NORMAL") as store:
-        assert store._db.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+        assert store.synchronous == "NORMAL"
         assert sql(path, "PRAGMA journal_mode") == [("wal",)]
     with pytest.raises(ValueError, match="synchronous"):
         SqliteStore(path, synchronous="OFF")
 
 
-def test_sqlite_store_indexes_runs_steps_and_event_types(tmp_path):
+def stored(path) -> int:
+    """Checkpoints in the file, as another connection sees them."""
+    return sql(path, "SELECT count(*) FROM checkpoints")[0][0]
+
+
+class FsyncLog:
+    """Records each flush of the store's log to disk, with how many checkpoints
+    the file held then."""
+
+    def __init__(self, monkeypatch, path):
+        self.path = path
+        self.flushed: list[int] = []
+        for name in ("fsync", "fdatasync"):
+            if hasattr(os, name):
+                monkeypatch.setattr(os, name, self._wrap(getattr(os, name)))
+
+    def _wrap(self, real):
+        def flush(fd):
+            real(fd)
+            if os.readlink(f"/proc/self/fd/{fd}") == f"{self.path}-wal":
+                self.flushed.append(stored(self.path))
+
+        return flush
+
+
+async def test_what_answer_stored_is_on_disk_before_it_returns(tmp_path, monkeypatch):
     path = tmp_path / "s.db"
-    SqliteStore(path).close()
-    indexed = set()
-    for (name,) in sql(
-        path, "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='checkpoints'"
-    ):
-        columns = [row[2] for row in sql(path, f"PRAGMA index_info('{name}')")]
-        indexed.update(columns)
-    assert {"run_id", "step", "input_type", "output_type", "id"} <= indexed
-    for column in ("step", "input_type", "output_type"):
-        plan = " ".join(
-            row[-1]
-            for row in sql(
-                path,
-                f"EXPLAIN QUERY PLAN SELECT * FROM checkpoints WHERE flow='f' AND {column}='x'",
-            )
-        )
-        assert "USING INDEX" in plan, plan
+    log = FsyncLog(monkeypatch, path)
+    with SqliteStore(path) as store:
+        ckptr = WorkflowCheckpointer(workflow=SurveyFlow(), store=store)
+        handler = ckptr.run()
+        await handler
+        assert log.flushed[-1] == stored(path) == 1
+        ckptr.answer(handler.run_id, name="Ann")  # the answer and the next step: one flush
+        assert log.flushed[-1] == stored(path) == 3
+        assert len(log.flushed) == 2
+
+
+async def test_an_answer_is_on_disk_before_a_step_that_waits_returns_control(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "s.db"
+    log = FsyncLog(monkeypatch, path)
+    hooks = Hooks()
+    gate = hooks.actions["take_name"] = Gate()
+    with SqliteStore(path) as store:
+        ckptr = WorkflowCheckpointer(workflow=SurveyFlow(hooks), store=store)
+        handler = ckptr.run()
+        await handler
+        handler = ckptr.answer(handler.run_id, name="Ann")
+        await gate.entered.wait()  # the next step is running, and waiting
+        assert log.flushed[-1] == stored(path) == 2
+        gate.release.set()
+        await handler
+        assert log.flushed[-1] == stored(path) == 3
+
+
+async def test_a_normal_store_never_waits_for_the_disk(tmp_path, monkeypatch):
+    path = tmp_path / "s.db"
+    log = FsyncLog(monkeypatch, path)
+    with SqliteStore(path, synchronous="NORMAL") as store:
+        ckptr = WorkflowCheckpointer(workflow=SurveyFlow(), store=store)
+        handler = ckptr.run()
+        await handler
+        ckptr.answer(handler.run_id, name="Ann")
+    assert log.flushed == []
+
+
+async def test_sqlite_store_answers_every_filter_from_an_index(tmp_path, monkeypatch):
+    path = tmp_path / "s.db"
+    plans: list[str] = []
+    real = SqliteStore.find_checkpoints
+
+    def explained(self, flow, **filters):
+        sql_text, params = find_sql(flow, *(filters.get(k) for k in FIND_FILTERS))
+        plans.append(" ".join(r[-1] for r in sql(path, "EXPLAIN QUERY PLAN " + sql_text, params)))
+        return real(self, flow, **filters)
+
+    monkeypatch.setattr(SqliteStore, "find_checkpoints", explained)
+    with SqliteStore(path) as store:
+        ckptr = WorkflowCheckpointer(workflow=SurveyFlow(), store=store)
+        handler = ckptr.run()
+        await handler
+        ckptr.filter_checkpoints(last_completed_step="human")
+        ckptr.filter_checkpoints(input_event_type=AgeQuestion)
+        ckptr.filter_checkpoints(output_event_type="AgeQuestion")
+        ckptr.filter_checkpoints(run_id=handler.run_id, last_completed_step="begin")
+    assert len(plans) == 4
+    for plan in plans:
+        assert "USING INDEX" in plan and "SCAN checkpoints" not in plan, plan
+    assert "run_id=?" in plans[-1]
 
 
 async def test_sqlite_store_keeps_runs_across_reopening(tmp_path):

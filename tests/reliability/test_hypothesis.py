@@ -231,10 +231,13 @@ def as_text(value: Any) -> str:
     return json.dumps(value)
 
 
+# What a row can hold: SQLite text is UTF-8, so no lone surrogates (json.dumps
+# escapes them inside envelopes, which is covered above).
+storable_char = st.characters(exclude_categories=("Cs",))
 stored_texts = st.one_of(
     envelopes.map(as_text),
     st.builds(lambda v, n: as_text(v)[:n], envelopes, st.integers(0, 40)),  # cut short
-    st.text(any_char, max_size=40),
+    st.text(storable_char, max_size=40),
     st.sampled_from(["", "[" * 5000 + "]" * 5000, "{" * 3000, "NaN", "Infinity", "1e999999"]),
 )
 states = st.one_of(

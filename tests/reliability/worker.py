@@ -45,13 +45,20 @@ import random
 import sys
 import threading
 
-from flows.gather import GatherFlow, ObjectiveEvent, ResourcesEvent
+from flows.gather import (
+    ApproachEvent,
+    GatherFlow,
+    NotesEvent,
+    ObjectiveEvent,
+    ResourcesEvent,
+)
 from hitl import (
     COMPLETED,
     WAITING,
     ConflictError,
     Context,
     SqliteStore,
+    StopEvent,
     WorkflowCheckpointer,
     step,
 )
@@ -88,6 +95,32 @@ class BlockingGather(GatherFlow):
         return await GatherFlow.gather_objective(self, ctx, ev)
 
 
+class YieldingGather(GatherFlow):
+    """GatherFlow (same flow name) whose steps wait on the event loop once, as a
+    step doing I/O would; the engine flushes to disk while they wait, so kills
+    land inside steps as well as between them."""
+
+    @step
+    async def gather_objective(self, ctx: Context, ev: ObjectiveEvent) -> ResourcesEvent:
+        await asyncio.sleep(0)
+        return await GatherFlow.gather_objective(self, ctx, ev)
+
+    @step
+    async def gather_resources(self, ctx: Context, ev: ResourcesEvent) -> ApproachEvent:
+        await asyncio.sleep(0)
+        return await GatherFlow.gather_resources(self, ctx, ev)
+
+    @step
+    async def gather_approach(self, ctx: Context, ev: ApproachEvent) -> NotesEvent:
+        await asyncio.sleep(0)
+        return await GatherFlow.gather_approach(self, ctx, ev)
+
+    @step
+    async def gather_notes(self, ctx: Context, ev: NotesEvent) -> StopEvent:
+        await asyncio.sleep(0)
+        return await GatherFlow.gather_notes(self, ctx, ev)
+
+
 def value_for(rng: random.Random, field: str, n: int) -> str:
     if field == "notes" and rng.random() < 0.25:
         return ""  # the optional question, left empty
@@ -100,7 +133,7 @@ async def loop_mode(db: str, seed: int) -> None:
     if listen() != "GO":
         raise SystemExit("expected GO")
     rng = random.Random(seed)
-    ckptr = WorkflowCheckpointer(GatherFlow(), SqliteStore(db))
+    ckptr = WorkflowCheckpointer(YieldingGather(), SqliteStore(db))
     say("READY")
     n = 0
     while True:
