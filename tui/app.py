@@ -38,7 +38,6 @@ from hitl import (
 from tui import locations, run_view
 from tui.run_view import RunView
 from tui.screens.home import HomeScreen
-from tui.screens.question import QuestionScreen
 
 Clock = Callable[[], float]
 Now = Callable[[], "datetime | float"]
@@ -115,6 +114,9 @@ class HitlApp(App[None]):
         self._lock = threading.RLock()
         self._catalog: Any = None
         self._checkpointers: dict[str, WorkflowCheckpointer] = {}
+        self.drafts: dict[str, dict[str, Any]] = {}
+        """What was typed into a pending question and not sent yet, by the question's
+        checkpoint: kept while the app runs, offered again when the question returns."""
 
     # -- what the app knows -------------------------------------------------------
 
@@ -178,6 +180,8 @@ class HitlApp(App[None]):
 
     def open_question(self, run_id: str, flow: str | None = None) -> None:
         """Show the run's pending question (an interrupted run is resumed first)."""
+        from tui.screens.question import QuestionScreen  # not needed to show home
+
         self.push_screen(QuestionScreen(run_id, flow))
 
     def open_history(self, run_id: str) -> bool:
@@ -217,6 +221,8 @@ class HitlApp(App[None]):
             self.post_message(self.SessionStarted(view))
 
     def on_hitl_app_session_started(self, message: SessionStarted) -> None:
+        from tui.screens.question import QuestionScreen
+
         view = message.view
         if view.status == COMPLETED:
             self.session_completed(None, view.run_id)
@@ -242,6 +248,29 @@ class HitlApp(App[None]):
             return hasattr(importlib.import_module(module), name)
         except ImportError:
             return False
+
+    # -- quitting -----------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit; every answer is saved already. Typed text not yet sent is asked about."""
+        keep = getattr(self.screen, "keep_draft", None)
+        if callable(keep):
+            keep()
+        if not self.drafts:
+            self.exit()
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(
+            "Quit with an answer not sent?",
+            "You typed an answer and did not submit it (ctrl+s); it is lost if you quit. "
+            "Every answer you submitted is saved.",
+            confirm="Quit",
+        ), answered)
 
     # -- the command palette ------------------------------------------------------
 

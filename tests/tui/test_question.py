@@ -17,6 +17,7 @@ from tests.tui.helpers import (
     until,
 )
 from tui.app import make_app
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.home import HomeScreen
 from tui.screens.question import MOVED_ON, QuestionScreen
 from tui.widgets.answers_panel import AnswersPanel
@@ -251,3 +252,22 @@ async def test_a_completed_session_opens_its_review(sqlite, fixed):
     async with app.run_test(size=SIZE) as pilot:
         await answer(pilot, "last", 4)
         await until(pilot, lambda: type(pilot.app.screen).__name__ == "ReviewScreen")
+
+
+async def test_typed_text_survives_leaving_the_question_and_quit_asks_about_it(sqlite, fixed):
+    app = make_app(sqlite, open_flow="gather", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await question(pilot, 1)
+        await pilot.press(*"half an answer")
+        await pilot.press("escape")
+        await home(pilot)
+        await pilot.press("enter")
+        screen = await question(pilot, 1)
+        assert screen.form.query_one(TextArea).text == "half an answer"
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("escape")  # keep answering
+        await until(pilot, lambda: app.screen is screen)
+        assert app.is_running
+        await pilot.press("ctrl+q", "y")
+        await until(pilot, lambda: not app.is_running)

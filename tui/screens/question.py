@@ -106,8 +106,7 @@ class QuestionScreen(Screen[None]):
         self.shown: Shown | None = None
         self.busy = False
         self._viewing: int | None = None
-        self._drafts: dict[str, dict[str, Any]] = {}
-        """What was typed into a pending question before going back, by its checkpoint."""
+
         self._carried: dict[tuple[str, str], dict[str, Any]] = {}
         """Answers from the branch left behind, offered again to the same questions."""
         self._bindings_state: tuple[bool, bool] | None = None
@@ -356,7 +355,7 @@ class QuestionScreen(Screen[None]):
             )
         view = self.view
         assert view is not None
-        draft = self._drafts.get(view.question_checkpoint or "")
+        draft = self.hitl.drafts.get(view.question_checkpoint or "")
         if draft is not None:
             return draft, ""
         carried = self._carried.get(_key(shown.event))
@@ -379,21 +378,26 @@ class QuestionScreen(Screen[None]):
             return False
         return self._viewing is None or self._viewing > 0
 
-    def _keep_draft(self) -> None:
+    def keep_draft(self) -> None:
         """Remember what was typed into the pending question before leaving it."""
         view, form = self.view, self._form()
         if view is None or form is None or self._viewing is not None:
             return
+        key = view.question_checkpoint or ""
         try:
-            self._drafts[view.question_checkpoint or ""] = form.values()
+            values = form.values()
         except ValidationError:
-            pass
+            return
+        if view.question is not None and values != view.question.answers():
+            self.hitl.drafts[key] = values
+        else:
+            self.hitl.drafts.pop(key, None)
 
     async def go_to(self, index: int | None) -> None:
         """Show answer ``index`` (0-based) or, for None, the pending question."""
         if self.view is None or index == self._viewing:
             return
-        self._keep_draft()
+        self.keep_draft()
         if index is not None and not 0 <= index < len(self.view.answers):
             return
         self._viewing = index
@@ -417,7 +421,7 @@ class QuestionScreen(Screen[None]):
             form.submit()
 
     def action_sessions(self) -> None:
-        self._keep_draft()
+        self.keep_draft()
         self.dismiss()
 
     def action_history(self) -> None:
@@ -459,7 +463,7 @@ class QuestionScreen(Screen[None]):
         ckptr_run = self.run_id
         if shown.answer_index is None:
             at = view.question_checkpoint or ""
-            self._drafts.pop(at, None)
+            self.hitl.drafts.pop(at, None)
             self._carried.pop(_key(shown.event), None)
             self._work(lambda: self.Loaded(
                 run_view.answer(self._ckptr(), ckptr_run, at, values)
@@ -472,7 +476,7 @@ class QuestionScreen(Screen[None]):
             return
         for other in view.answers[shown.answer_index + 1:]:
             self._carried[_key(other.event)] = other.event.answers()
-        draft = self._drafts.get(view.question_checkpoint or "")
+        draft = self.hitl.drafts.get(view.question_checkpoint or "")
         if view.question is not None and draft is not None:
             self._carried[_key(view.question)] = draft
         self._work(lambda: self.Loaded(
