@@ -132,23 +132,8 @@ class WorkflowCheckpointer:
         start = StartEvent(**fields)
         start_text = self.serde.dump(start)
         store = self._store_for_new_run(store_checkpoints)
-        run_id, now = self._new_id(), self._clock()
-        store.create_run(
-            RunRecord(
-                run_id,
-                self.workflow.flow_name,
-                run_id,
-                None,
-                start_text,
-                RUNNING,
-                None,
-                owner(),
-                None,
-                -1,
-                now,
-                now,
-            )
-        )
+        run_id = self._new_id()
+        store.create_run(self._new_run(run_id, run_id, None, start_text))
         cursor = Cursor(start, start_text, self.workflow.new_state(), False, None, 0, None)
         return RunHandler(self._engine, store, run_id, cursor)
 
@@ -231,24 +216,26 @@ class WorkflowCheckpointer:
                 origin.state,
                 now,
             )
-        run = RunRecord(
-            run_id,
-            flow,
-            source.session,
-            origin.id,
-            None,
-            RUNNING,
-            None,
-            owner(),
-            None,
-            -1,
-            now,
-            now,
-        )
+        run = self._new_run(run_id, source.session, origin.id, None, now)
         cursor = self._cursor(run, first or origin)
         run = run._replace(status=status_after(cursor.event, cursor.answered))
         store.create_run(run, first)
         return RunHandler(self._engine, store, run_id, cursor)
+
+    def _new_run(
+        self,
+        run_id: str,
+        session: str,
+        branched_from: str | None,
+        start: str | None,
+        now: float | None = None,
+    ) -> RunRecord:
+        """The record of a run starting now, driven by this process."""
+        now = self._clock() if now is None else now
+        flow = self.workflow.flow_name
+        return RunRecord(
+            run_id, flow, session, branched_from, start, RUNNING, None, owner(), None, -1, now, now
+        )
 
     def _store_for_new_run(self, store_checkpoints: bool) -> CheckpointStore:
         if store_checkpoints:
