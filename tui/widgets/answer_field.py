@@ -11,6 +11,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -26,6 +27,19 @@ class UnreadableInput(ValueError):
     """
 
 
+class FieldDone(Message):
+    """Enter in an input that holds one value: the person is done with the field
+    (the form moves to the next one, or submits after the last)."""
+
+    def __init__(self, widget: Widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    @property
+    def control(self) -> Widget:
+        return self.widget
+
+
 def field_title(name: str, rules: Rules | None) -> str:
     if rules is not None and rules.label:
         return rules.label
@@ -38,6 +52,9 @@ class AnswerField(Vertical):
 
     one_line = False
     """True when Enter in the input means "done with this field"."""
+
+    hint = ""
+    """A dim line under the input saying which keys work it (empty: none)."""
 
     reusable = False
     """True when :meth:`reset` can show another field of the same class in place
@@ -56,6 +73,9 @@ class AnswerField(Vertical):
             "display: block;" if help_text else "display: none;"
         )
         yield from self.compose_input()
+        hint = self.input_hint()
+        if hint:
+            yield Static(plain(hint), classes="field-hint")
         yield Static("", classes="field-error")
 
     def _title(self) -> Any:
@@ -69,6 +89,9 @@ class AnswerField(Vertical):
 
     def compose_input(self) -> ComposeResult:
         raise NotImplementedError
+
+    def input_hint(self) -> str:
+        return self.hint
 
     def fits(self, rules: Rules | None) -> bool:
         """Whether :meth:`reset` can show a field with ``rules`` here."""

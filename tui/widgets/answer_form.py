@@ -20,11 +20,12 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from hitl import Event, InputRequiredEvent, Rules
 from tui.text import plain
-from tui.widgets.answer_field import AnswerField, UnreadableInput, field_class
+from tui.widgets.answer_field import AnswerField, FieldDone, UnreadableInput, field_class
 from tui.widgets.text_fields import JsonField
 
 REQUIRED_TYPES = frozenset({
@@ -256,9 +257,17 @@ class AnswerForm(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in a one-line field: the next field, or submit on the last."""
         event.stop()
+        self._done_with(event.input)
+
+    def on_field_done(self, event: FieldDone) -> None:
+        """Enter on a choice or a yes/no: the same."""
+        event.stop()
+        self._done_with(event.widget)
+
+    def _done_with(self, widget: Widget) -> None:
         fields = self.fields
         for i, field in enumerate(fields):
-            if field in event.input.ancestors:
+            if field in widget.ancestors_with_self:
                 if i + 1 < len(fields):
                     fields[i + 1].focus_input()
                 else:

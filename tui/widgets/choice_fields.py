@@ -7,15 +7,42 @@ Choices are shown as text and read back as the flow's own values.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import RadioButton, RadioSet, Select, SelectionList, Static, Switch
 
 from hitl import Rules
 from tui.text import plain
-from tui.widgets.answer_field import AnswerField
+from tui.widgets.answer_field import AnswerField, FieldDone
+
+
+class ChoiceRadios(RadioSet):
+    """Radio buttons where Enter picks the highlighted choice and moves on (space
+    only picks it), as Enter does in a one-line text field."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "choose", "Choose", show=False),
+    ]
+
+    def action_choose(self) -> None:
+        self.action_toggle_button()
+        self.post_message(FieldDone(self))
+
+
+class YesNoSwitch(Switch):
+    """A switch where Space switches and Enter moves on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_switch", "Switch", show=False),
+        Binding("enter", "done", "Done", show=False),
+    ]
+
+    def action_done(self) -> None:
+        self.post_message(FieldDone(self))
+
 
 RADIO_LIMIT = 7
 """Up to this many choices show as radio buttons; more as a drop-down."""
@@ -55,10 +82,15 @@ class ChoiceField(AnswerField):
             widget.set_options([(plain(choice), i) for i, choice in enumerate(choices)])
             widget.value = choices.index(value) if value in choices else Select.NULL
 
+    def input_hint(self) -> str:
+        if _radio(_choices(self)):
+            return "↑↓ move · Enter picks and goes on · Space picks"
+        return "Enter opens the list · ↑↓ move · Enter picks"
+
     def compose_input(self) -> ComposeResult:
         choices = _choices(self)
         if _radio(choices):
-            with RadioSet(classes="field-input"):
+            with ChoiceRadios(classes="field-input"):
                 for choice in choices:
                     yield RadioButton(plain(choice), value=choice == self.initial)
         else:
@@ -86,6 +118,8 @@ class ChoiceField(AnswerField):
 class MultiChoiceField(AnswerField):
     """Any number of the question's choices (space toggles one)."""
 
+    hint = "↑↓ move · Space ticks or unticks · ctrl+s when done"
+
     reusable = True
 
     def set_value(self, value: Any) -> None:
@@ -111,11 +145,13 @@ class MultiChoiceField(AnswerField):
 class YesNoField(AnswerField):
     """Yes or no: a switch, with its state spelled out beside it."""
 
+    hint = "Space switches · Enter goes on"
+
     reusable = True
 
     def compose_input(self) -> ComposeResult:
         with Horizontal(classes="yes-no"):
-            yield Switch(bool(self.initial), classes="field-input")
+            yield YesNoSwitch(bool(self.initial), classes="field-input")
             yield Static(self._word(bool(self.initial)), classes="yes-no-word")
 
     @staticmethod
