@@ -161,3 +161,19 @@ async def test_every_binding_is_in_the_footer_and_the_command_palette(sqlite, fi
         screen = await question(pilot, 1)
         commands = {c.title for c in q_app.get_system_commands(screen)}
         assert {"Continue", "Sessions", "History", "Reload"} <= commands
+
+
+async def test_the_mouse_opens_a_session_and_works_the_buttons(sqlite, fixed):
+    await seeded(sqlite, fixed)
+    app = make_app(sqlite, **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        await home(pilot)
+        await pilot.click("#sessions", offset=(5, 2))  # the second row: highlight it
+        await pilot.pause()
+        await pilot.click("#sessions", offset=(5, 2))  # and again: continue it
+        screen = await question(pilot, 2)
+        await pilot.click("#back-button")
+        await until(pilot, lambda: screen.shown is not None and screen.shown.number == 1)
+        await pilot.click("#continue-button")
+        await until(pilot, lambda: screen.shown is not None and screen.shown.number == 2)
+        assert len(app.checkpointer("gather").runs()) == 3  # unchanged: no branch
