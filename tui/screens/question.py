@@ -37,6 +37,7 @@ from hitl import (
     InputRequiredEvent,
     RunNotFound,
     RunNotWaiting,
+    WorkflowCheckpointer,
 )
 from tui import run_view
 from tui.run_view import RunView
@@ -180,7 +181,7 @@ class QuestionScreen(Screen[None]):
         except Exception as exc:
             return self.Problem(_describe(exc))
 
-    def _ckptr(self):
+    def _ckptr(self) -> WorkflowCheckpointer:
         if self.flow is None:
             self.flow = self.hitl.flow_of(self.run_id)
         return self.hitl.checkpointer(self.flow)
@@ -228,7 +229,7 @@ class QuestionScreen(Screen[None]):
         self.busy = False
         self.notify(message.text, title="Could not continue", severity="error", markup=False,
                     timeout=8)
-        if message.leave:
+        if message.leave and self.app.screen is self:
             self.dismiss()
 
     # -- showing ----------------------------------------------------------------
