@@ -11,9 +11,11 @@
    ``_display`` is wrapped, which is where a real terminal would be written
    (headless, the write itself is skipped; everything before it — the worker,
    the store, the step, the redraw, layout and the compositor's render — is
-   timed). Three flows: ``gather`` (long text each time: the form is reused),
-   a long TOML questionnaire of text questions, and a TOML questionnaire whose
-   every question is another kind (the form is mounted anew each time).
+   timed). Three flows: ``gather`` (long text each time: the form is reloaded
+   in place), a long TOML questionnaire of text questions, and a TOML
+   questionnaire whose every question is another kind than the one before (the
+   screen keeps one form per kind, hidden, so after the first of each kind the
+   form is shown and reloaded, not mounted).
 
 2. **Cold start**: ``python -m tui.cli`` spawned as a whole process under a
    pseudo-terminal (100x30, TERM=xterm-256color), timed from spawn until the
@@ -186,7 +188,7 @@ def bench_submit(rounds: int) -> bool:
         for flow, what in (
             ("gather", "gather (long text, form reused)"),
             ("long", "30 text questions (form reused)"),
-            ("mixed", "a new kind each question (form mounted anew)"),
+            ("mixed", "another kind each question (form per kind)"),
         ):
             samples = asyncio.run(_submit_samples(flow, rounds, folder))
             median_ms = statistics.median(samples) * 1000
