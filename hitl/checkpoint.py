@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from hitl.errors import CheckpointLoadError
 from hitl.events import Event
 from hitl.serde import Serde, size_over
-from hitl.store.base import RUNNING, CheckpointRecord, RunRecord
+from hitl.store.base import RUNNING, CheckpointRecord, CheckpointStore, RunRecord
 
 _HOST = socket.gethostname()
 
@@ -206,3 +207,40 @@ class RunInfo:
             tip=run.tip,
             interrupted=run.status == RUNNING and not _alive(run.owner),
         )
+
+
+class CheckpointsView(Mapping[str, list[Checkpoint]]):
+    """``ckptr.checkpoints``: run_id -> that run's checkpoints, for one flow's runs.
+
+    Read-only; each access reads the store afresh and hands out copies.
+    """
+
+    def __init__(
+        self,
+        store: CheckpointStore,
+        flow: str,
+        checkpoint: Callable[[CheckpointRecord], Checkpoint],
+    ) -> None:
+        self._store = store
+        self._flow = flow
+        self._checkpoint = checkpoint
+
+    def __getitem__(self, run_id: str) -> list[Checkpoint]:
+        if run_id not in self:
+            raise KeyError(run_id)
+        return [self._checkpoint(r) for r in self._store.run_checkpoints(run_id)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([r.run_id for r in self._store.list_runs(self._flow)])
+
+    def __len__(self) -> int:
+        return len(self._store.list_runs(self._flow))
+
+    def __contains__(self, run_id: object) -> bool:
+        if not isinstance(run_id, str):
+            return False
+        run = self._store.get_run(run_id)
+        return run is not None and run.flow == self._flow
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))

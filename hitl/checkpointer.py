@@ -6,10 +6,8 @@ on questions, takes answers, resumes runs, and branches from any checkpoint.
 
 from __future__ import annotations
 
-import os
-import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +15,7 @@ from pydantic import BaseModel
 
 from hitl import retention
 from hitl.answers import check_text, raise_errors
-from hitl.checkpoint import Checkpoint, RunInfo, owner
+from hitl.checkpoint import Checkpoint, CheckpointsView, RunInfo, owner
 from hitl.errors import (
     CheckpointLoadError,
     CheckpointNotFound,
@@ -26,58 +24,12 @@ from hitl.errors import (
     RunNotWaiting,
 )
 from hitl.events import Event, InputRequiredEvent, StartEvent
+from hitl.ids import new_id
 from hitl.runner import Cursor, Engine, RunHandler, status_after
 from hitl.serde import DEFAULT_MAX_EVENT_BYTES, Serde
 from hitl.store.base import COMPLETED, RUNNING, CheckpointRecord, CheckpointStore, RunRecord
 from hitl.store.memory import MemoryStore
 from hitl.workflow import HUMAN, Workflow
-
-_random = random.Random(os.urandom(32))
-os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(32)))
-
-
-def new_id() -> str:
-    """A random UUID (version 4), so any few leading characters tell ids apart.
-
-    The bits come from a generator seeded from the OS (again in every forked
-    child): ids need to be unique, not secret, and this is several times
-    faster than ``uuid.uuid4()``.
-    """
-    bits = _random.getrandbits(128) & ~(0xF << 76 | 0x3 << 62) | 0x4 << 76 | 0x2 << 62
-    h = f"{bits:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-class CheckpointsView(Mapping[str, list[Checkpoint]]):
-    """``ckptr.checkpoints``: run_id -> that run's checkpoints, read from the store.
-
-    Read-only; each access reads afresh and hands out copies.
-    """
-
-    def __init__(self, ckptr: WorkflowCheckpointer) -> None:
-        self._ckptr = ckptr
-
-    def __getitem__(self, run_id: str) -> list[Checkpoint]:
-        ckptr = self._ckptr
-        run = ckptr.store.get_run(run_id)
-        if run is None or run.flow != ckptr.workflow.flow_name:
-            raise KeyError(run_id)
-        return [ckptr._checkpoint(r) for r in ckptr.store.run_checkpoints(run_id)]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([r.run_id for r in self._ckptr.store.list_runs(self._ckptr.workflow.flow_name)])
-
-    def __len__(self) -> int:
-        return len(self._ckptr.store.list_runs(self._ckptr.workflow.flow_name))
-
-    def __contains__(self, run_id: object) -> bool:
-        if not isinstance(run_id, str):
-            return False
-        run = self._ckptr.store.get_run(run_id)
-        return run is not None and run.flow == self._ckptr.workflow.flow_name
-
-    def __repr__(self) -> str:
-        return repr(dict(self.items()))
 
 
 class WorkflowCheckpointer:
@@ -200,7 +152,7 @@ class WorkflowCheckpointer:
             type(after) is not type(before)
             or after.model_dump(warnings=False) != before.model_dump()
         ):  # a different type is an edit too, and _edit refuses it
-            edited = _edit(before, after, self._max_event_bytes)
+            edited = before.edited(after, limit=self._max_event_bytes)
             edited_text = self.serde.dump(edited)
             first = CheckpointRecord(
                 self._new_id(),
@@ -288,7 +240,7 @@ class WorkflowCheckpointer:
     @property
     def checkpoints(self) -> Mapping[str, list[Checkpoint]]:
         """Read-only mapping of run_id to its checkpoints, for this workflow's runs."""
-        return CheckpointsView(self)
+        return CheckpointsView(self.store, self.workflow.flow_name, self._checkpoint)
 
     def filter_checkpoints(
         self,
@@ -477,25 +429,3 @@ def _type_name(value: type[Event] | str | None) -> str | None:
     if isinstance(value, type):
         return value.__name__
     return str(value)
-
-
-def _edit(before: Event, after: Event, limit: int) -> Event:
-    """``before`` with the fields ``after`` changed, checked as a person's input."""
-    if type(after) is not type(before):
-        raise TypeError(
-            f"an edit may not change the event's type ({type(before).__name__} "
-            f"to {type(after).__name__})"
-        )
-    old = before.model_dump()
-    new = after.model_dump(warnings=False)  # a wrong-typed edit is refused just below
-    changes = {k: v for k, v in new.items() if old.get(k, _MISSING) != v}
-    if isinstance(before, InputRequiredEvent):
-        return before.answered(changes, limit=limit)
-    errors = []
-    for name, value in changes.items():
-        errors.extend(check_text(name, value, limit))
-    raise_errors(type(before).__name__, errors)
-    return type(before).model_validate({**old, **changes})
-
-
-_MISSING = object()

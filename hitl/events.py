@@ -20,6 +20,28 @@ class Event(BaseModel):
     #: Bump when a stored event of this type needs reading differently.
     event_version: ClassVar[int] = 1
 
+    def edited(self, after: Event, *, limit: int = 1 << 20) -> Event:
+        """This event with the fields ``after`` changed, checked as a person's input.
+
+        The type may not change (``TypeError``); text is checked as answers are,
+        and a question's rules apply to its answer fields (``ValidationError``).
+        """
+        if type(after) is not type(self):
+            raise TypeError(
+                f"an edit may not change the event's type ({type(self).__name__} "
+                f"to {type(after).__name__})"
+            )
+        old = self.model_dump()
+        new = after.model_dump(warnings=False)  # a wrong-typed edit is refused below
+        changes = {k: v for k, v in new.items() if k not in old or old[k] != v}
+        if isinstance(self, InputRequiredEvent):
+            return self.answered(changes, limit=limit)
+        errors = []
+        for name, value in changes.items():
+            errors.extend(check_text(name, value, limit))
+        raise_errors(type(self).__name__, errors)
+        return type(self).model_validate({**old, **changes})
+
 
 class StartEvent(Event):
     """Starts a run. Takes any keyword fields: ``StartEvent(topic="chemistry").topic``."""
