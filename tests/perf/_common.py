@@ -171,6 +171,152 @@ def scratch_dir(base: str | None) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+# -- the disk: flushes and the write-ahead log ----------------------------------------
+
+_REAL_FSYNC = os.fsync
+_REAL_FDATASYNC = getattr(os, "fdatasync", None)
+
+
+def real_fdatasync(fd: int) -> None:
+    """fdatasync (fsync where there is none), never the counting wrapper below."""
+    (_REAL_FDATASYNC or _REAL_FSYNC)(fd)
+
+
+class FlushCounter:
+    """Counts the flushes made from Python (``os.fdatasync``/``os.fsync``: the
+    engine's ``store.sync()``) while active, split into those on ``target`` (a
+    store's ``-wal`` file, told by device and inode; None: count all as other)
+    and on any other file.
+
+    SQLite's own syncs happen in C and are not seen: with the store at
+    synchronous=NORMAL those are the log's header when it restarts and the two
+    of each checkpoint (see ``wal_wraps``). The wrapper costs one fstat per
+    flush (about a microsecond).
+    """
+
+    def __init__(self, target: str | os.PathLike[str] | None) -> None:
+        self.target = None if target is None else Path(target)
+        self.on_target = 0
+        self.other = 0
+        self._key: tuple[int, int] | None = None
+
+    @property
+    def total(self) -> int:
+        return self.on_target + self.other
+
+    def _count(self, real: Callable[[int], None]) -> Callable[[int], None]:
+        def counted(fd: int) -> None:
+            st = os.fstat(fd)
+            if (st.st_dev, st.st_ino) == self._key:
+                self.on_target += 1
+            else:
+                self.other += 1
+            real(fd)
+
+        return counted
+
+    def __enter__(self) -> FlushCounter:
+        if self.target is not None:  # counted apart; it must exist (a store holds it open)
+            st = os.stat(self.target)
+            self._key = (st.st_dev, st.st_ino)
+        os.fsync = self._count(_REAL_FSYNC)
+        if _REAL_FDATASYNC is not None:
+            os.fdatasync = self._count(_REAL_FDATASYNC)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.fsync = _REAL_FSYNC
+        if _REAL_FDATASYNC is not None:
+            os.fdatasync = _REAL_FDATASYNC
+
+
+def _wal_header(db_path: str | os.PathLike[str]) -> bytes | None:
+    try:
+        with open(f"{db_path}-wal", "rb") as f:
+            header = f.read(32)
+    except FileNotFoundError:
+        return None
+    return header if len(header) == 32 else None
+
+
+def wal_wrapped(db_path: str | os.PathLike[str]) -> bool:
+    """Whether the database's write-ahead log has restarted from its start at least
+    once (after a checkpoint), so it is overwritten in place rather than grown.
+
+    Read from the checkpoint sequence number in the log's header: 0 in a new log,
+    at least 1 once any connection has restarted it. (That number counts a
+    connection's own restarts, so it is no count across connections: see
+    ``wal_salt``.)"""
+    header = _wal_header(db_path)
+    return header is not None and int.from_bytes(header[12:16], "big") >= 1
+
+
+def wal_salt(db_path: str | os.PathLike[str]) -> int | None:
+    """The log header's first salt, which every restart of the log increments by
+    one, whichever connection restarts it: restarts between two readings are
+    ``wal_wraps(before, after)``. None with no log."""
+    header = _wal_header(db_path)
+    return None if header is None else int.from_bytes(header[16:20], "big")
+
+
+def wal_wraps(before: int | None, after: int | None) -> int | None:
+    """How many times the log restarted between two ``wal_salt`` readings (None if
+    the log was missing at either). Each restart follows a checkpoint, and costs
+    SQLite its own syncs: the log and the database at the checkpoint, the log's
+    new header."""
+    if before is None or after is None:
+        return None
+    return (after - before) % (1 << 32)
+
+
+def wal_size(db_path: str | os.PathLike[str]) -> int:
+    try:
+        return os.path.getsize(f"{db_path}-wal")
+    except FileNotFoundError:
+        return 0
+
+
+def disk_flush_cost(directory: str | os.PathLike[str], n: int = 100) -> dict[str, float]:
+    """What one flush costs on this disk (median seconds): a 4 KiB write in place
+    in an allocated file + fdatasync; the same appended (the file grows, so the
+    file system commits its new size too); an fdatasync with nothing written."""
+    path = Path(directory) / "flush-probe.bin"
+    block = b"x" * 4096
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.pwrite(fd, b"\0" * (n * 4096), 0)
+        real_fdatasync(fd)
+        perf = time.perf_counter
+        in_place, appended, idle = [], [], []
+        end = n * 4096
+        for i in range(n):
+            t0 = perf()
+            os.pwrite(fd, block, i * 4096)
+            real_fdatasync(fd)
+            t1 = perf()
+            os.pwrite(fd, block, end)
+            end += 4096
+            real_fdatasync(fd)
+            t2 = perf()
+            real_fdatasync(fd)
+            t3 = perf()
+            in_place.append(t1 - t0)
+            appended.append(t2 - t1)
+            idle.append(t3 - t2)
+    finally:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+    return {"in_place": median(in_place), "append": median(appended), "idle": median(idle)}
+
+
+def disk_rows(cost: dict[str, float]) -> list[Row]:
+    return [
+        Row("disk: 4 KiB written in place + fdatasync", "(floor)", fmt_ms(cost["in_place"])),
+        Row("disk: 4 KiB appended (file grows) + fdatasync", "(floor)", fmt_ms(cost["append"])),
+        Row("disk: fdatasync with nothing to write", "(floor)", fmt_ms(cost["idle"])),
+    ]
+
+
 # -- process memory -------------------------------------------------------------------
 
 
@@ -240,10 +386,13 @@ def make_template(answers_given: int = 4) -> Template:
 
 
 try:  # make ids the way the engine does (random uuid4 or time-ordered, whichever it uses)
-    from hitl.checkpointer import new_id as _new_id
+    from hitl.ids import new_id as _new_id
 except ImportError:  # pragma: no cover
-    def _new_id() -> str:
-        return str(uuid.uuid4())
+    try:
+        from hitl.checkpointer import new_id as _new_id
+    except ImportError:
+        def _new_id() -> str:
+            return str(uuid.uuid4())
 
 
 def clone_into(store: Any, template: Template, limit: int | None = None) -> str:

@@ -9,13 +9,18 @@ SqliteStore: one file is filled to 1k, 10k, 100k and 1M checkpoints (``--quick``
 up to 100k) through the store API (create_run, append) with synchronous=NORMAL,
 with real questionnaire rows cloned with fresh ids. At each size a fresh process
 opens the file (synchronous FULL, as the app does) and reads back through the
-checkpointer: runs(), checkpoints[run_id] of five runs (events and state
-decoded) and filter_checkpoints(run_id=...) of those runs (the bounded reads),
-then runs() and filter_checkpoints(last_completed_step="gather_notes") (one
-match per questionnaire). It reports its RSS after the reads with their results released
-(the bar: flat = at most 10% or 8 MiB over the 1k figure, whichever is more)
-and its peak RSS (VmHWM, which must grow: runs() and filter_checkpoints return
-lists as large as the store's runs or matches).
+checkpointer: checkpoints[run_id] of five runs (events and state decoded) and
+filter_checkpoints(run_id=...) of those runs (the bounded reads), then runs()
+and filter_checkpoints(last_completed_step="gather_notes") (one match per
+questionnaire). It reports its RSS after the reads with their results released
+(the bar: flat = at most 10% or 8 MiB over the 1k figure, whichever is more),
+its peak RSS (VmHWM, which must grow: runs() and filter_checkpoints return
+lists as large as the store's runs or matches) and SQLite's own heap (its page
+cache, bounded by the store's cache_size, is part of the RSS after the reads).
+
+runs() is timed at every size: a run's tip and status come from a join on its
+latest checkpoint (the run's row is not written per append), so its floor is a
+plain SELECT of the run rows alone, in another fresh process.
 
     python -m tests.perf.bench_memory [--quick] [--dir DIR]
 """
@@ -119,6 +124,34 @@ def _rss_parts() -> dict:
     return {k: proc_status(k) for k in ("VmRSS", "RssAnon", "RssFile", "RssShmem")}
 
 
+def sqlite_heap() -> tuple[int, int] | None:
+    """SQLite's own heap in this process, now and at its highest (its page caches
+    among it), from sqlite3_status64; None if the library cannot be reached."""
+    try:
+        import ctypes
+
+        lib = ctypes.CDLL("libsqlite3.so.0")  # the one _sqlite3 links to, if shared
+        cur, high = ctypes.c_int64(), ctypes.c_int64()
+        if lib.sqlite3_status64(0, ctypes.byref(cur), ctypes.byref(high), 0) != 0:
+            return None
+        return cur.value, high.value
+    except (OSError, AttributeError):
+        return None
+
+
+def part_sqlite_runs_floor(path: str) -> None:
+    """Floor of runs(): every run row by a plain SELECT on a plain connection (no
+    join), fetchall, as the first read of a fresh process."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    t0 = time.perf_counter()
+    n = len(db.execute("SELECT * FROM runs ORDER BY created_at, rowid").fetchall())
+    t1 = time.perf_counter()
+    db.close()
+    emit({"runs": n, "raw_runs_s": t1 - t0})
+
+
 def part_sqlite_read(path: str) -> None:
     import sqlite3
 
@@ -151,6 +184,9 @@ def part_sqlite_read(path: str) -> None:
     after = rss()
     parts = _rss_parts()
     peak = peak_rss()
+    heap = sqlite_heap()
+    db = getattr(store, "_db", None)  # peeks at the store's page cache setting
+    cache = db.execute("PRAGMA cache_size").fetchone()[0] if db is not None else None
     try:  # diagnostic: how much of "after" is free heap glibc has not handed back
         import ctypes
 
@@ -162,7 +198,8 @@ def part_sqlite_read(path: str) -> None:
     emit({"base": base, "opened": opened, "bounded": bounded, "after": after,
           "peak": peak, "runs": n_runs, "matches": n_found, "read_s": read_s,
           "trimmed": trimmed, "bounded_s": t1 - t0, "runs_s": t2 - t1, "filter_s": t3 - t2,
-          **parts})
+          "sqlite_heap": heap[0] if heap else None, "sqlite_heap_peak": heap[1] if heap else None,
+          "cache_size": cache, **parts})
 
 
 # -- the bench ---------------------------------------------------------------------------
@@ -184,10 +221,14 @@ def sqlite_levels(args, d: Path) -> list[dict]:
         gc.collect()
         r = child("--part", "sqlite-read", str(path))
         r.update(level=level, checkpoints=held, fill_s=fill_s, writer_rss=rss())
+        floor = child("--part", "sqlite-runs-floor", str(path))
+        assert floor["runs"] == r["runs"], (floor, r["runs"])
+        r["raw_runs_s"] = floor["raw_runs_s"]
         results.append(r)
         print(f"  {held:>9,} checkpoints: filled in {fill_s:6.1f} s; reader RSS after "
               f"{fmt_bytes(r['after'])}, peak {fmt_bytes(r['peak'])}, read in "
-              f"{r['read_s']:.2f} s; writer RSS {fmt_bytes(r['writer_rss'])}", flush=True)
+              f"{r['read_s']:.2f} s (runs() {r['runs_s']:.3f} s, raw SELECT of the runs "
+              f"{r['raw_runs_s']:.3f} s); writer RSS {fmt_bytes(r['writer_rss'])}", flush=True)
     store.close()
     return results
 
@@ -204,6 +245,8 @@ def main() -> None:
         return part_memory_rss(int(args.part_args[0]))
     if args.part == "sqlite-read":
         return part_sqlite_read(args.part_args[0])
+    if args.part == "sqlite-runs-floor":
+        return part_sqlite_runs_floor(args.part_args[0])
 
     n_trace = 500 if args.quick else 2_000
     n_rss = 5_000 if args.quick else 20_000
@@ -226,6 +269,7 @@ def main() -> None:
     with scratch_dir(args.dir) as d:
         levels = sqlite_levels(args, d)
     first, last = levels[0], levels[-1]
+    floors: list[Row] = []
     limit = first["after"] + max(FLAT_BYTES, FLAT_FRACTION * first["after"])
     rows.append(Row.check(
         f"SqliteStore reader RSS after reads, {first['checkpoints']:,} -> "
@@ -254,6 +298,30 @@ def main() -> None:
             "bounded reads, runs(), filter", "(info)",
             f"{r['runs']:,}, {r['matches']:,}; {r['bounded_s'] * 1e3:.1f} ms, "
             f"{r['runs_s']:.2f} s, {r['filter_s']:.2f} s"))
+    for r in levels:
+        heap = "n/a" if r["sqlite_heap"] is None else (
+            f"{fmt_bytes(r['sqlite_heap'])} (peak {fmt_bytes(r['sqlite_heap_peak'])})")
+        cache = "" if r["cache_size"] is None else (
+            f"; store's cache_size {r['cache_size']}"
+            + (f" (= {fmt_bytes(-r['cache_size'] * 1024)} per connection)"
+               if r["cache_size"] < 0 else " pages"))
+        rows.append(Row(
+            f"  {r['checkpoints']:>9,} ckpts: SQLite's own heap after all reads "
+            "(page cache among it)", "(info)", heap + cache))
+    rows.append(Row(
+        f"SqliteStore runs() at {last['checkpoints']:,} checkpoints ({last['runs']:,} runs; "
+        "tip and status joined from each run's latest checkpoint)", "(info)",
+        f"{last['runs_s']:.3f} s ({last['runs_s'] / last['runs'] * 1e6:.1f} us per run)"))
+    rows.append(Row(
+        "  runs() / raw SELECT of the run rows alone (no join), each a fresh process's "
+        "first read", "(info)",
+        " ; ".join(f"{r['checkpoints']:,}: {r['runs_s'] / r['raw_runs_s']:.1f}x"
+                   for r in levels if r["raw_runs_s"] > 0)))
+    floors += [
+        Row(f"raw SELECT * FROM runs + fetchall, {r['checkpoints']:,} checkpoints "
+            f"({r['runs']:,} runs)", "(floor)", f"{r['raw_runs_s'] * 1e3:.1f} ms")
+        for r in levels
+    ]
     bounded_limit = first["bounded"] + (limit - first["after"])
     rows.append(Row.check(
         f"SqliteStore bounded reads RSS (5 runs), {first['checkpoints']:,} -> "
@@ -266,10 +334,8 @@ def main() -> None:
         f"{fmt_bytes(first['writer_rss'])} -> {fmt_bytes(last['writer_rss'])}"))
     rows.append(Row(f"  fill, {last['checkpoints']:,} checkpoints via store API, NORMAL",
                     "(info)", f"{sum(r['fill_s'] for r in levels):.1f} s"))
-    floors = [
-        Row("reader baseline RSS (imports only, before opening)", "(floor)",
-            fmt_bytes(first["base"])),
-    ]
+    floors.insert(0, Row("reader baseline RSS (imports only, before opening)", "(floor)",
+                         fmt_bytes(first["base"])))
     finish("Memory", rows, floors, args)
 
 

@@ -4,6 +4,7 @@
     python -m tests.perf.run_all --quick    # smaller sizes (1M -> 100k), fewer repeats
     python -m tests.perf.run_all --only memory_questionnaire,filter
     python -m tests.perf.run_all --strict   # exit 1 if any bar fails
+    python -m tests.perf.run_all --markdown out.md   # the tables as Markdown too
 
 SQLite files go to a temp dir, or ``--dir``/``$HITL_PERF_DIR``: put them on the
 disk whose fsync you mean to measure.
@@ -37,6 +38,16 @@ BENCHES = [
 ]
 
 
+def markdown_table(rows: list[Row]) -> str:
+    def cell(text: str) -> str:
+        return text.strip().replace("|", "\\|")
+
+    out = ["| figure | bar | measured | verdict |", "| --- | --- | --- | --- |"]
+    out += [f"| {cell(r.figure)} | {cell(r.bar)} | {cell(r.measured)} | {r.verdict} |"
+            for r in rows]
+    return "\n".join(out) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -45,6 +56,8 @@ def main() -> int:
     parser.add_argument("--dir", default=os.environ.get("HITL_PERF_DIR"))
     parser.add_argument("--only", help="comma-separated: " + ",".join(BENCHES))
     parser.add_argument("--strict", action="store_true", help="exit 1 if any bar fails")
+    parser.add_argument("--markdown", metavar="FILE",
+                        help="also write the floors and bars as Markdown tables to FILE")
     args = parser.parse_args()
     names = BENCHES if not args.only else [n.strip() for n in args.only.split(",")]
     unknown = set(names) - set(BENCHES)
@@ -89,6 +102,11 @@ def main() -> int:
           f"{time.perf_counter() - t_all:.0f} s in all; end: {load_note()}")
     print_table("Floors (measured in this run)", floors)
     print_table("Bars", rows)
+    if args.markdown:
+        Path(args.markdown).write_text(
+            f"hitl performance: {'quick' if args.quick else 'full'} sizes, python "
+            f"{sys.version.split()[0]}, {os.cpu_count()} cores; {load_note()}\n\n"
+            + markdown_table(floors) + "\n" + markdown_table(rows))
     fails = [r for r in rows if r.verdict == "FAIL"]
     passes = [r for r in rows if r.verdict == "PASS"]
     print(f"{len(passes)} PASS, {len(fails)} FAIL"
