@@ -245,7 +245,9 @@ class SqliteStore:
         # A checkpoint writes a handful of pages, most of them the same hot index
         # pages as the last: a longer log copies each of them once for more commits.
         db.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
-        db.execute(f"PRAGMA journal_size_limit={WAL_PAGES * 4096}")
+        # Kept at its full size after a checkpoint (a log of WAL_PAGES frames is a
+        # little over WAL_PAGES pages), so later commits overwrite it in place.
+        db.execute(f"PRAGMA journal_size_limit={WAL_PAGES * 2 * 4096}")
         # 6 MiB of page cache (SQLite's default is 2): the pages a filter over a
         # thousand matches reads stay cached, and memory stays bounded.
         db.execute("PRAGMA cache_size=-6144")
