@@ -86,6 +86,7 @@ FROM runs r LEFT JOIN checkpoints c ON c.run_id = r.run_id
      AND c.seq = (SELECT max(seq) FROM checkpoints WHERE run_id = r.run_id)
 """
 _TIP_SEQ = "SELECT coalesce(max(seq), -1) FROM checkpoints WHERE run_id = ?"
+_RUN_EXISTS = "SELECT 1 FROM runs WHERE run_id = ?"
 
 _INSERT_CHECKPOINT = (
     f"INSERT INTO checkpoints ({_CK_COLUMNS}, status, owner) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -99,6 +100,15 @@ def _flush(fd: int) -> None:
         os.fdatasync(fd)
     else:  # macOS, Windows
         os.fsync(fd)
+
+
+# Compare-and-set in one statement: the row goes in only if the run's tip is the
+# checkpoint before it (and the run exists).
+_APPEND = (
+    f"INSERT INTO checkpoints ({_CK_COLUMNS}, status, owner) "
+    "SELECT ?,?,?,?,?,?,?,?,?,?,?,?,?,? "
+    f"WHERE ({_TIP_SEQ}) = ? AND EXISTS ({_RUN_EXISTS})"
+)
 
 
 def find_sql(
@@ -201,7 +211,8 @@ class SqliteStore:
         self.synchronous = synchronous
         """"FULL": what the engine acknowledges is on disk; "NORMAL": it survives a
         crash of the process, not of the machine."""
-        self._wal = f"{self.path}-wal"
+        self._wal_path = f"{self.path}-wal"
+        self._wal: int | None = None
         self._unsynced = False
         self._lock = threading.RLock()
         try:
@@ -298,26 +309,19 @@ class SqliteStore:
             raise ConflictError(f"run {run.run_id} already exists") from None
 
     def append(self, checkpoint: CheckpointRecord, status: str, owner: str | None) -> None:
+        run_id, seq = checkpoint.run_id, checkpoint.seq
         try:
             with self._write() as db:
-                tip = db.execute(_TIP_SEQ, (checkpoint.run_id,)).fetchone()[0]
-                if tip != checkpoint.seq - 1:
+                added = db.execute(_APPEND, (*checkpoint, status, owner, run_id, seq - 1, run_id))
+                if added.rowcount != 1:
+                    tip = db.execute(_TIP_SEQ, (run_id,)).fetchone()[0]
+                    if tip == -1 and not db.execute(_RUN_EXISTS, (run_id,)).fetchone():
+                        raise ConflictError(f"run {run_id} is no longer in the store")
                     raise ConflictError(
-                        f"run {checkpoint.run_id} moved on: its tip is checkpoint {tip}, "
-                        f"not {checkpoint.seq - 1}"
+                        f"run {run_id} moved on: its tip is checkpoint {tip}, not {seq - 1}"
                     )
-                if (
-                    tip == -1
-                    and not db.execute(
-                        "SELECT 1 FROM runs WHERE run_id=?", (checkpoint.run_id,)
-                    ).fetchone()
-                ):
-                    raise ConflictError(f"run {checkpoint.run_id} is no longer in the store")
-                db.execute(_INSERT_CHECKPOINT, (*checkpoint, status, owner))
-        except sqlite3.IntegrityError:  # a racer took this seq between the two statements
-            raise ConflictError(
-                f"run {checkpoint.run_id} moved on: checkpoint {checkpoint.seq} is taken"
-            ) from None
+        except sqlite3.IntegrityError:  # a racer took this seq (kept as a backstop)
+            raise ConflictError(f"run {run_id} moved on: checkpoint {seq} is taken") from None
 
     def set_status(
         self,
@@ -392,25 +396,36 @@ class SqliteStore:
         return gone
 
     def sync(self) -> None:
-        """Flush the write-ahead log to disk (one fsync), if anything is waiting."""
+        """Flush the write-ahead log to disk (one fdatasync), if anything is waiting."""
         with self._lock:
             if not self._unsynced:
                 return
             if self.synchronous == "FULL":
-                try:
-                    fd = os.open(self._wal, os.O_RDONLY)
-                except FileNotFoundError:  # checkpointed away: SQLite synced it then
-                    pass
-                else:
-                    try:
-                        _flush(fd)
-                    finally:
-                        os.close(fd)
+                fd = self._wal_fd()
+                if fd is not None:
+                    _flush(fd)
             self._unsynced = False
+
+    def _wal_fd(self) -> int | None:
+        """The log, kept open (SQLite never removes it while this connection lives);
+        opened again should it have been replaced."""
+        fd = self._wal
+        if fd is not None and os.fstat(fd).st_nlink:
+            return fd
+        if fd is not None:
+            os.close(fd)
+        try:
+            self._wal = os.open(self._wal_path, os.O_RDONLY)
+        except FileNotFoundError:  # checkpointed away: SQLite synced it then
+            self._wal = None
+        return self._wal
 
     def close(self) -> None:
         with self._lock:
             self.sync()
+            if self._wal is not None:
+                os.close(self._wal)
+                self._wal = None
             self._db.close()
 
     def __enter__(self) -> SqliteStore:
