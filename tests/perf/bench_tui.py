@@ -5,7 +5,7 @@
     python -m tests.perf.bench_tui --only cold --repeats 9
 
 1. **Submit to the next question rendered** (bar: median <= 30 ms), under Pilot
-   on a SqliteStore file (WAL, synchronous=FULL, so two fsyncs an answer).
+   on a SqliteStore file (WAL, durable: one flush to disk an answer, with its next step).
    The clock starts just before ctrl+s is pressed and stops at the first frame
    the screen composes after the next question is in place: the app's
    ``_display`` is wrapped, which is where a real terminal would be written
