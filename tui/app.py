@@ -11,7 +11,6 @@ Every binding of every screen is also a command of the command palette
 
 from __future__ import annotations
 
-import importlib
 import os
 import threading
 import time
@@ -184,22 +183,17 @@ class HitlApp(App[None]):
 
         self.push_screen(QuestionScreen(run_id, flow))
 
-    def open_history(self, run_id: str) -> bool:
+    def open_history(self, run_id: str) -> None:
         """Show the session tree of the run (the history screen)."""
-        return self._open_other("tui.screens.history", "HistoryScreen", run_id, "History")
+        from tui.screens.history import HistoryScreen  # not needed to show home
 
-    def open_review(self, run_id: str) -> bool:
+        self.push_screen(HistoryScreen(run_id))
+
+    def open_review(self, run_id: str) -> None:
         """Show every answer of a completed run (the review screen)."""
-        return self._open_other("tui.screens.review", "ReviewScreen", run_id, "Review")
+        from tui.screens.review import ReviewScreen  # not needed to show home
 
-    def _open_other(self, module: str, name: str, run_id: str, what: str) -> bool:
-        try:
-            screen_type = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            self.notify(f"{what} is not available in this version.", markup=False)
-            return False
-        self.push_screen(screen_type(run_id))
-        return True
+        self.push_screen(ReviewScreen(run_id))
 
     def new_session(self, flow_name: str) -> None:
         """Start a session of ``flow_name`` and show its first question."""
@@ -237,17 +231,7 @@ class HitlApp(App[None]):
         """A run has completed: leave its question screen for its review."""
         if screen is not None and screen is self.screen:
             screen.dismiss()
-        if not self._has("tui.screens.review", "ReviewScreen"):
-            self.notify("Session complete — every answer is saved.", title="Done", markup=False)
-            return
         self.open_review(run_id)
-
-    @staticmethod
-    def _has(module: str, name: str) -> bool:
-        try:
-            return hasattr(importlib.import_module(module), name)
-        except ImportError:
-            return False
 
     # -- quitting -----------------------------------------------------------------
 
