@@ -8,7 +8,6 @@ what is stored. Hand the changed one to ``run_from`` to branch with the edit.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 from collections.abc import Callable, Iterator, Mapping
@@ -18,7 +17,7 @@ from typing import Any
 
 from hitl.errors import CheckpointLoadError
 from hitl.events import Event
-from hitl.serde import Serde, size_over
+from hitl.serde import Serde
 from hitl.store.base import RUNNING, CheckpointRecord, CheckpointStore, RunRecord
 
 _HOST = socket.gethostname()
@@ -108,23 +107,7 @@ class Checkpoint:
     def ctx_state(self) -> dict[str, Any]:
         """The run's saved state after this step, as a JSON dict (a copy)."""
         if self._ctx_state is None:
-            text, cap = self._record.state, self._serde.max_bytes
-            if not isinstance(text, str):  # a row rewritten as a BLOB, say
-                raise CheckpointLoadError(
-                    f"{self._where('ctx_state')}: stored as {type(text).__name__}, not text"
-                )
-            size = size_over(text, cap)
-            if size is not None:  # refused before parsing, like an event
-                raise CheckpointLoadError(
-                    f"{self._where('ctx_state')}: {size} bytes, over the cap of {cap}"
-                )
-            try:
-                state = json.loads(text)
-            except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
-                raise CheckpointLoadError(f"{self._where('ctx_state')}: not JSON ({exc})") from None
-            if not isinstance(state, dict):
-                raise CheckpointLoadError(f"{self._where('ctx_state')}: not a JSON object")
-            self._ctx_state = state
+            self._ctx_state = self._serde.parse_object(self._record.state, self._where("ctx_state"))
         return self._ctx_state
 
     @property

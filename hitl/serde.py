@@ -16,6 +16,7 @@ from hitl.errors import CheckpointLoadError, PayloadTooLarge, UnknownEventType
 from hitl.events import Event
 
 DEFAULT_MAX_EVENT_BYTES = 1 << 20  # 1 MiB
+_ENVELOPE = "an event envelope {type, v, data}"
 
 
 def size_over(text: str, cap: int) -> int | None:
@@ -77,25 +78,32 @@ class Serde:
             )
         return cls
 
-    def load(self, text: str, where: str) -> Event:
-        """Decode one envelope; ``where`` (run, checkpoint, which event) leads any error."""
+    def parse_object(self, text: str, where: str, what: str = "a JSON object") -> dict[str, Any]:
+        """A stored JSON object, its size checked before it is parsed; ``what`` says
+        what it should have been, for the error."""
         if not isinstance(text, str):  # a row rewritten as a BLOB, say
             raise CheckpointLoadError(f"{where}: stored as {type(text).__name__}, not text")
         size = size_over(text, self.max_bytes)
         if size is not None:
             raise CheckpointLoadError(f"{where}: {size} bytes, over the cap of {self.max_bytes}")
         try:
-            envelope = json.loads(text)
+            value = json.loads(text)
         except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
             raise CheckpointLoadError(f"{where}: not valid JSON ({exc})") from None
+        if not isinstance(value, dict):
+            raise CheckpointLoadError(f"{where}: not {what}")
+        return value
+
+    def load(self, text: str, where: str) -> Event:
+        """Decode one envelope; ``where`` (run, checkpoint, which event) leads any error."""
+        envelope = self.parse_object(text, where, _ENVELOPE)
         if (
-            not isinstance(envelope, dict)
-            or set(envelope) != {"type", "v", "data"}
+            set(envelope) != {"type", "v", "data"}
             or not isinstance(envelope["type"], str)
             or not isinstance(envelope["v"], int)
             or not isinstance(envelope["data"], dict)
         ):
-            raise CheckpointLoadError(f"{where}: not an event envelope {{type, v, data}}")
+            raise CheckpointLoadError(f"{where}: not {_ENVELOPE}")
         cls = self.event_type(envelope["type"], where)
         if envelope["v"] > cls.event_version:
             raise CheckpointLoadError(
@@ -108,17 +116,9 @@ class Serde:
             raise CheckpointLoadError(f"{where}: {cls.__name__}: {describe(exc)}") from None
 
     def load_state(self, text: str, state_type: type[BaseModel], where: str) -> BaseModel:
-        if not isinstance(text, str):  # a row rewritten as a BLOB, say
-            raise CheckpointLoadError(f"{where}: stored as {type(text).__name__}, not text")
-        size = size_over(text, self.max_bytes)
-        if size is not None:
-            raise CheckpointLoadError(f"{where}: {size} bytes, over the cap of {self.max_bytes}")
-        try:
-            raw: Any = json.loads(text)
-            if not isinstance(raw, dict) or not isinstance(raw.get("state"), dict):
-                raise ValueError("no state object")
-        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
-            raise CheckpointLoadError(f"{where}: not a saved state ({exc})") from None
+        raw = self.parse_object(text, where, "a saved state")
+        if not isinstance(raw.get("state"), dict):
+            raise CheckpointLoadError(f"{where}: not a saved state (no state object)")
         try:
             return state_type.model_validate(raw["state"])
         except ValidationError as exc:
