@@ -108,12 +108,10 @@ class WorkflowCheckpointer:
         if hot is not None and run.tip == hot.tip.id:
             tip, question_type, values, state = hot
         else:
-            tip = self._tip(run)
-            if tip is None or tip.step == HUMAN or not self._is_question(tip):
+            pending = self._unanswered(run)
+            if pending is None:
                 raise RunNotWaiting(f"run {run_id} has no question pending (it is {run.status})")
-            question = self.serde.load(tip.output, self._where(tip, "output_event"))
-            if not isinstance(question, InputRequiredEvent):
-                raise self._not_a_question(tip, question)
+            tip, question = pending
             question_type, values, state = type(question), question.model_dump(), None
         answered = question_type.from_answers(values, answers, limit=self._max_event_bytes)
         self._engine.waiting.pop(run_id, None)
@@ -297,14 +295,12 @@ class WorkflowCheckpointer:
 
     def pending_question(self, run_id: str) -> tuple[Checkpoint, InputRequiredEvent] | None:
         """The checkpoint holding the run's unanswered question and the question, if any."""
-        _, run = self._find_run(run_id)
-        tip = self._tip(run)
-        if tip is None or tip.step == HUMAN or not self._is_question(tip):
+        pending = self._unanswered(self._find_run(run_id)[1])
+        if pending is None:
             return None
+        tip, question = pending
         checkpoint = self._checkpoint(tip)
-        question = checkpoint.output_event
-        if not isinstance(question, InputRequiredEvent):
-            raise self._not_a_question(tip, question)
+        checkpoint.output_event = question
         return checkpoint, question
 
     def lineage(self, run_id: str) -> list[Checkpoint]:
@@ -350,17 +346,25 @@ class WorkflowCheckpointer:
     def _where(self, record: CheckpointRecord, which: str) -> str:
         return f"run {record.run_id}, checkpoint {record.seq} ({record.id}), {which}"
 
-    def _is_question(self, record: CheckpointRecord) -> bool:
-        """Whether the checkpoint's output is a question, read from its type column."""
-        cls = self.serde.event_type(record.output_type, self._where(record, "output_event"))
-        return issubclass(cls, InputRequiredEvent)
+    def _unanswered(self, run: RunRecord) -> tuple[CheckpointRecord, InputRequiredEvent] | None:
+        """The run's tip and its question, if a question is what the run waits on.
 
-    def _not_a_question(self, record: CheckpointRecord, event: Event) -> CheckpointLoadError:
-        """The error for a row whose type column says question but whose event is not one."""
-        return CheckpointLoadError(
-            f"{self._where(record, 'output_event')}: holds a {type(event).__name__}, "
-            f"but the row says {record.output_type[:80]}"
-        )
+        The type column tells, without decoding; a row whose event is not what
+        its column says fails as a damaged row.
+        """
+        tip = self._tip(run)
+        if tip is None or tip.step == HUMAN:
+            return None
+        where = self._where(tip, "output_event")
+        if not issubclass(self.serde.event_type(tip.output_type, where), InputRequiredEvent):
+            return None
+        question = self.serde.load(tip.output, where)
+        if not isinstance(question, InputRequiredEvent):
+            raise CheckpointLoadError(
+                f"{where}: holds a {type(question).__name__}, "
+                f"but the row says {tip.output_type[:80]}"
+            )
+        return tip, question
 
     def _store_of(self, run_id: str) -> CheckpointStore:
         return self._unsaved if self._unsaved.get_run(run_id) is not None else self.store
