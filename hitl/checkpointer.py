@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from hitl import retention
 from hitl.answers import check_text, raise_errors
@@ -96,6 +96,18 @@ class WorkflowCheckpointer:
         ``human`` checkpoint before this returns. ``at`` names the question's
         checkpoint: if the run has moved past it, ``ConflictError``.
         """
+        hot = self._engine.waiting.pop(run_id, None)
+        if hot is not None and at in (None, hot.tip.id):
+            # The question this process stored: no read. Should the run have moved
+            # on elsewhere, the append conflicts (or the answer does not fit), and
+            # the answer is taken again as below, against the run as it is now.
+            try:
+                answered = hot.question_type.from_answers(
+                    hot.values, answers, limit=self._max_event_bytes
+                )
+                return self._continue_with(hot.store, run_id, hot.tip, answered, hot.state)
+            except (ConflictError, ValidationError):
+                pass
         store, run = self._find_run(run_id)
         if at is not None and at != (run.tip or run.branched_from):
             # Checked first: a stale ``at`` is a conflict however far the run went.
@@ -104,18 +116,14 @@ class WorkflowCheckpointer:
                 f"checkpoint {at} is no longer the latest of run {run_id}: "
                 "the question was answered elsewhere; reload the run"
             )
-        hot = self._engine.waiting.get(run_id)
-        if hot is not None and run.tip == hot.tip.id:
-            tip, question_type, values, state = hot
-        else:
-            pending = self._unanswered(run)
-            if pending is None:
-                raise RunNotWaiting(f"run {run_id} has no question pending (it is {run.status})")
-            tip, question = pending
-            question_type, values, state = type(question), question.model_dump(), None
-        answered = question_type.from_answers(values, answers, limit=self._max_event_bytes)
-        self._engine.waiting.pop(run_id, None)
-        return self._continue_with(store, run, tip, answered, state)
+        pending = self._unanswered(run)
+        if pending is None:
+            raise RunNotWaiting(f"run {run_id} has no question pending (it is {run.status})")
+        tip, question = pending
+        answered = type(question).from_answers(
+            question.model_dump(), answers, limit=self._max_event_bytes
+        )
+        return self._continue_with(store, run_id, tip, answered)
 
     def resume(self, run_id: str) -> RunHandler:
         """Go on from the run's latest checkpoint.
@@ -138,20 +146,22 @@ class WorkflowCheckpointer:
         answer and stored as the new run's first checkpoint (a ``human`` one);
         otherwise the new run goes on from the checkpoint as it was.
         """
-        origin = self._record(checkpoint.id)
-        source = self._run_record(origin.run_id)
+        origin_store, origin = self._located(checkpoint.id)
+        session = origin_store.get_session(origin.run_id)
+        if session is None:  # deleted since it was read
+            raise CheckpointNotFound(f"no checkpoint {checkpoint.id}: its run is gone")
         flow = self.workflow.flow_name
         store = self._store_for_new_run(store_checkpoints)
         run_id, now = self._new_id(), self._clock()
         before = self.serde.load(origin.output, self._where(origin, "output_event"))
         after = checkpoint.edited_output
-        first = None
+        first, event = None, before
         if after is not None and (
             type(after) is not type(before)
             or after.model_dump(warnings=False) != before.model_dump()
         ):  # a different type is an edit too, and _edit refuses it
-            edited = before.edited(after, limit=self._max_event_bytes)
-            edited_text = self.serde.dump(edited)
+            event = before.edited(after, limit=self._max_event_bytes)
+            edited_text = self.serde.dump(event)
             first = CheckpointRecord(
                 self._new_id(),
                 run_id,
@@ -161,13 +171,13 @@ class WorkflowCheckpointer:
                 HUMAN,
                 origin.output_type,
                 origin.output,
-                type(edited).__name__,
+                type(event).__name__,
                 edited_text,
                 origin.state,
                 now,
             )
-        run = self._new_run(run_id, source.session, origin.id, None, now)
-        cursor = self._cursor(run, first or origin)
+        run = self._new_run(run_id, session, origin.id, None, now)
+        cursor = self._cursor(run, first or origin, event)
         run = run._replace(status=status_after(cursor.event, cursor.answered))
         store.create_run(run, first)
         return RunHandler(self._engine, store, run_id, cursor)
@@ -198,23 +208,24 @@ class WorkflowCheckpointer:
     def _continue_with(
         self,
         store: CheckpointStore,
-        run: RunRecord,
+        run_id: str,
         tip: CheckpointRecord,
         answered: Event,
         state: BaseModel | None = None,
     ) -> RunHandler:
-        """Store ``answered`` as the person's checkpoint after ``tip``, then go on."""
+        """Store ``answered`` as the person's checkpoint after ``tip`` (the run's
+        latest, or for a branch with none yet the one it came from), then go on."""
         if state is None:  # read before the answer is stored: a broken state stores nothing
             state = self.serde.load_state(
                 tip.state, self.workflow.state_type, self._where(tip, "ctx_state")
             )
-        own = tip.run_id == run.run_id
+        own = tip.run_id == run_id
         record = CheckpointRecord(
             self._new_id(),
-            run.run_id,
+            run_id,
             tip.id,
             tip.seq + 1 if own else 0,
-            run.flow,
+            tip.flow,
             HUMAN,
             tip.output_type,
             tip.output,
@@ -227,11 +238,11 @@ class WorkflowCheckpointer:
             store.append(record, RUNNING, owner())
         except ConflictError:
             raise ConflictError(
-                f"run {run.run_id} moved on while this answer was saved: the question was "
+                f"run {run_id} moved on while this answer was saved: the question was "
                 "answered elsewhere; reload the run"
             ) from None
         cursor = Cursor(answered, record.output, state, True, record.id, record.seq + 1, record)
-        return RunHandler(self._engine, store, run.run_id, cursor)
+        return RunHandler(self._engine, store, run_id, cursor)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -386,7 +397,11 @@ class WorkflowCheckpointer:
         return self._find_run(run_id)[1]
 
     def _record(self, checkpoint_id: str) -> CheckpointRecord:
-        """A checkpoint by id; only checkpoints of this checkpointer's flow."""
+        return self._located(checkpoint_id)[1]
+
+    def _located(self, checkpoint_id: str) -> tuple[CheckpointStore, CheckpointRecord]:
+        """A checkpoint by id and the store holding it; only checkpoints of this
+        checkpointer's flow."""
         flow = self.workflow.flow_name
         for store in (self.store, self._unsaved):
             record = store.get_checkpoint(checkpoint_id)
@@ -396,7 +411,7 @@ class WorkflowCheckpointer:
                         f"no checkpoint {checkpoint_id} of flow {flow!r} "
                         f"(it is from a {record.flow!r} run)"
                     )
-                return record
+                return store, record
         raise CheckpointNotFound(f"no checkpoint {checkpoint_id}")
 
     def _tip(self, run: RunRecord) -> CheckpointRecord | None:
@@ -407,13 +422,18 @@ class WorkflowCheckpointer:
             return self._record(run.branched_from)
         return None
 
-    def _cursor(self, run: RunRecord, tip: CheckpointRecord | None) -> Cursor:
+    def _cursor(
+        self, run: RunRecord, tip: CheckpointRecord | None, event: Event | None = None
+    ) -> Cursor:
+        """Where ``run`` goes on from ``tip``; ``event`` is the tip's output event if
+        the caller decoded it already (an object no one else holds)."""
         serde = self.serde
         if tip is None:
             start_text = run.start or ""
             start = serde.load(start_text, f"run {run.run_id}, start event")
             return Cursor(start, start_text, self.workflow.new_state(), False, None, 0, None)
-        event = serde.load(tip.output, self._where(tip, "output_event"))
+        if event is None:
+            event = serde.load(tip.output, self._where(tip, "output_event"))
         state = serde.load_state(tip.state, self.workflow.state_type, self._where(tip, "ctx_state"))
         own = tip.run_id == run.run_id
         return Cursor(

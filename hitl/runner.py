@@ -32,12 +32,14 @@ from hitl.workflow import Workflow
 
 
 class Waiting(NamedTuple):
-    """A question this process just stored, kept so answering it needs no decoding.
+    """A question this process just stored, kept so answering it needs no reading
+    or decoding. The store's compare-and-set tells if the run moved on since.
 
     ``values`` is the question's ``model_dump()`` taken when it was stored, so
     nothing done to the event handed to the caller can leak into the answer.
     """
 
+    store: CheckpointStore
     tip: CheckpointRecord
     question_type: type[InputRequiredEvent]
     values: dict[str, Any]
@@ -242,7 +244,9 @@ class RunHandler:
                 self.status = run.status if run is not None else FAILED
                 raise
             if status == WAITING:
-                engine.keep_waiting(run_id, Waiting(record, type(out), out.model_dump(), state))
+                engine.keep_waiting(
+                    run_id, Waiting(store, record, type(out), out.model_dump(), state)
+                )
             cursor.event, cursor.event_text, cursor.tip = out, out_text, record
             cursor.parent_id, cursor.next_seq = record.id, record.seq + 1
             event = out

@@ -10,7 +10,9 @@ from hitl import MemoryStore, SqliteStore
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test ever touches a real user's data or flows folder."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HITL_DB", str(home / "hitl.db"))

@@ -68,8 +68,10 @@ class CheckpointStore(Protocol):
         """Add ``checkpoint`` at the run's tip; set the run's status and the process
         that drives it now.
 
-        Compare-and-set: ``checkpoint.seq`` must be the run's ``tip_seq + 1``,
-        else ``ConflictError`` and nothing is written.
+        Compare-and-set: ``checkpoint.seq`` is the one after the tip the writer
+        read (the engine never skips one). If another writer took that seq
+        first, or the run is no longer stored, ``ConflictError`` and nothing is
+        written.
         """
 
     def set_status(
@@ -91,6 +93,10 @@ class CheckpointStore(Protocol):
 
     def get_run(self, run_id: str) -> RunRecord | None:
         """The run, or None; a run row that is damaged raises CheckpointLoadError."""
+
+    def get_session(self, run_id: str) -> str | None:
+        """The run's session (its root run's id), or None: what a branch needs of
+        the run it comes from, read without the run's tip."""
 
     def list_runs(self, flow: str | None = None) -> list[RunRecord]:
         """Runs in the order they were created, of one flow or of all. A damaged

@@ -85,6 +85,10 @@ class MemoryStore:
     def get_run(self, run_id: str) -> RunRecord | None:
         return self._runs.get(run_id)
 
+    def get_session(self, run_id: str) -> str | None:
+        run = self._runs.get(run_id)
+        return None if run is None else run.session
+
     def list_runs(self, flow: str | None = None) -> list[RunRecord]:
         with self._lock:
             runs = list(self._runs.values())

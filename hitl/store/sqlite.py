@@ -50,7 +50,6 @@ CREATE TABLE runs (
     updated_at    REAL NOT NULL
 );
 CREATE INDEX runs_by_flow ON runs (flow, created_at);
-CREATE INDEX runs_by_session ON runs (session);
 CREATE TABLE checkpoints (
     n           INTEGER PRIMARY KEY,
     id          TEXT NOT NULL UNIQUE,
@@ -86,10 +85,10 @@ FROM runs r LEFT JOIN checkpoints c ON c.run_id = r.run_id
      AND c.seq = (SELECT max(seq) FROM checkpoints WHERE run_id = r.run_id)
 """
 _TIP_SEQ = "SELECT coalesce(max(seq), -1) FROM checkpoints WHERE run_id = ?"
-_RUN_EXISTS = "SELECT 1 FROM runs WHERE run_id = ?"
 
-_INSERT_CHECKPOINT = (
-    f"INSERT INTO checkpoints ({_CK_COLUMNS}, status, owner) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+_INSERT_RUN = (
+    "INSERT INTO runs (run_id, flow, session, branched_from, start, status, error, owner, "
+    "status_seq, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,-1,?,?)"
 )
 
 
@@ -102,12 +101,14 @@ def _flush(fd: int) -> None:
         os.fsync(fd)
 
 
-# Compare-and-set in one statement: the row goes in only if the run's tip is the
-# checkpoint before it (and the run exists).
+# Compare-and-set in one statement: the row goes in only if its run is still
+# stored, and UNIQUE (run_id, seq) refuses a seq another writer took. The engine
+# appends the seq after the tip it read, so a taken seq means the run moved on.
+# (The guard reads the runs table: one that read checkpoints, the table written,
+# would make SQLite stage the row in a temporary table first.)
 _APPEND = (
     f"INSERT INTO checkpoints ({_CK_COLUMNS}, status, owner) "
-    "SELECT ?,?,?,?,?,?,?,?,?,?,?,?,?,? "
-    f"WHERE ({_TIP_SEQ}) = ? AND EXISTS ({_RUN_EXISTS})"
+    "SELECT ?,?,?,?,?,?,?,?,?,?,?,?,?,? FROM runs WHERE run_id = ?"
 )
 
 
@@ -232,7 +233,8 @@ class SqliteStore:
 
     def _open(self, synchronous: str) -> None:
         db = self._db
-        if self._header() == (0, 0):
+        header = self._header()
+        if header == (0, 0):
             with self._write():  # two processes creating one file: the second finds it made
                 if self._header() == (0, 0):
                     if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
@@ -242,7 +244,8 @@ class SqliteStore:
                             db.execute(statement)
                     db.execute(f"PRAGMA application_id={APPLICATION_ID}")
                     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        app_id, version = self._header()
+            header = self._header()
+        app_id, version = header
         if app_id != APPLICATION_ID:
             raise StoreError(f"{self.path}: not a hitl store")
         if version != SCHEMA_VERSION:
@@ -283,45 +286,56 @@ class SqliteStore:
             db.execute("COMMIT")
             self._unsynced = True
 
+    def _write_one(self, sql: str, params: tuple) -> sqlite3.Cursor:
+        """One statement as its own transaction: SQLite takes the write lock as the
+        statement starts (waiting out other writers), as ``BEGIN IMMEDIATE`` would."""
+        with self._lock:
+            cursor = self._db.execute(sql, params)
+            self._unsynced = True
+            return cursor
+
     def create_run(self, run: RunRecord, first: CheckpointRecord | None = None) -> None:
+        row = (
+            run.run_id,
+            run.flow,
+            run.session,
+            run.branched_from,
+            run.start,
+            run.status,
+            run.error,
+            run.owner,
+            run.created_at,
+            run.updated_at,
+        )
         try:
+            if first is None:
+                self._write_one(_INSERT_RUN, row)
+                return
             with self._write() as db:
-                db.execute(
-                    "INSERT INTO runs (run_id, flow, session, branched_from, start, status, "
-                    "error, owner, status_seq, created_at, updated_at) "
-                    "VALUES (?,?,?,?,?,?,?,?,-1,?,?)",
-                    (
-                        run.run_id,
-                        run.flow,
-                        run.session,
-                        run.branched_from,
-                        run.start,
-                        run.status,
-                        run.error,
-                        run.owner,
-                        run.created_at,
-                        run.updated_at,
-                    ),
-                )
-                if first is not None:
-                    db.execute(_INSERT_CHECKPOINT, (*first, run.status, run.owner))
+                db.execute(_INSERT_RUN, row)
+                self._add(db, first, run.status, run.owner)
         except sqlite3.IntegrityError:
             raise ConflictError(f"run {run.run_id} already exists") from None
 
     def append(self, checkpoint: CheckpointRecord, status: str, owner: str | None) -> None:
+        with self._lock:
+            self._add(self._db, checkpoint, status, owner)
+            self._unsynced = True
+
+    def _add(
+        self, db: sqlite3.Connection, checkpoint: CheckpointRecord, status: str, owner: str | None
+    ) -> None:
+        """Compare-and-set: add ``checkpoint`` only if its seq is free and its run stored."""
         run_id, seq = checkpoint.run_id, checkpoint.seq
         try:
-            with self._write() as db:
-                added = db.execute(_APPEND, (*checkpoint, status, owner, run_id, seq - 1, run_id))
-                if added.rowcount != 1:
-                    tip = db.execute(_TIP_SEQ, (run_id,)).fetchone()[0]
-                    if tip == -1 and not db.execute(_RUN_EXISTS, (run_id,)).fetchone():
-                        raise ConflictError(f"run {run_id} is no longer in the store")
-                    raise ConflictError(
-                        f"run {run_id} moved on: its tip is checkpoint {tip}, not {seq - 1}"
-                    )
-        except sqlite3.IntegrityError:  # a racer took this seq (kept as a backstop)
-            raise ConflictError(f"run {run_id} moved on: checkpoint {seq} is taken") from None
+            added = db.execute(_APPEND, (*checkpoint, status, owner, run_id)).rowcount
+        except sqlite3.IntegrityError:  # UNIQUE (run_id, seq): another writer took this seq
+            tip = db.execute(_TIP_SEQ, (run_id,)).fetchone()[0]
+            raise ConflictError(
+                f"run {run_id} moved on: its tip is checkpoint {tip}, not {seq - 1}"
+            ) from None
+        if added != 1:
+            raise ConflictError(f"run {run_id} is no longer in the store")
 
     def set_status(
         self,
@@ -353,6 +367,17 @@ class SqliteStore:
     def get_run(self, run_id: str) -> RunRecord | None:
         rows = self._read(_SELECT_RUN + "WHERE r.run_id=?", (run_id,))
         return _run(rows[0]) if rows else None
+
+    def get_session(self, run_id: str) -> str | None:
+        rows = self._read("SELECT session FROM runs WHERE run_id=?", (run_id,))
+        if not rows:
+            return None
+        session = rows[0][0]
+        if not isinstance(session, str):
+            raise CheckpointLoadError(
+                f"run {run_id!r}: its stored row is damaged (session is {session!r})"
+            )
+        return session
 
     def list_runs(self, flow: str | None = None) -> list[RunRecord]:
         if flow is None:

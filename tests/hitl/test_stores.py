@@ -5,19 +5,20 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from hitl import (
     CheckpointStore,
     ConflictError,
     MemoryStore,
+    RunNotFound,
+    RunNotWaiting,
     SqliteStore,
     StoreError,
     WorkflowCheckpointer,
 )
 from hitl.store import CheckpointRecord
 from hitl.store.sqlite import find_sql
-
-FIND_FILTERS = ("run_id", "step", "input_type", "output_type", "shapes")
 from tests.hitl.helpers import (
     AgeQuestion,
     EchoFlow,
@@ -27,6 +28,8 @@ from tests.hitl.helpers import (
     count_checkpoints,
     sql,
 )
+
+FIND_FILTERS = ("run_id", "step", "input_type", "output_type", "shapes")
 
 
 def test_a_bare_checkpointer_keeps_its_runs_in_memory():
@@ -246,6 +249,43 @@ async def test_two_checkpointers_answering_one_question_one_wins(store, other_vi
         "human",
         "take_name",
     ]
+
+
+async def test_an_answer_is_taken_against_the_question_pending_now(store, other_view):
+    """The process that stored a question answers it without reading the run again;
+    if another answered it meanwhile, the answer meets the question pending now."""
+    mine = WorkflowCheckpointer(workflow=SurveyFlow(), store=store)
+    theirs = WorkflowCheckpointer(workflow=SurveyFlow(), store=other_view)
+    first, second = mine.run(), mine.run()
+    await first
+    await second
+    await theirs.answer(first.run_id, name="Bea")
+    await theirs.answer(second.run_id, name="Cy")
+    # an answer to the question pending now goes in
+    assert await mine.answer(first.run_id, age=41) == {"name": "Bea", "nickname": "", "age": 41}
+    with pytest.raises(RunNotWaiting):
+        theirs.answer(first.run_id, age=42)
+    # one to the question answered elsewhere is checked against the one pending now
+    with pytest.raises(ValidationError) as caught:
+        mine.answer(second.run_id, name="Ann")
+    assert [e["loc"] for e in caught.value.errors()] == [("name",)]
+    humans = mine.filter_checkpoints(last_completed_step="human")
+    assert sorted((h.run_id == first.run_id, h.output_event_type) for h in humans) == [
+        (False, "NameQuestion"),
+        (True, "AgeQuestion"),
+        (True, "NameQuestion"),
+    ]
+
+
+async def test_answering_a_question_whose_run_was_deleted_elsewhere(store, other_view):
+    mine = WorkflowCheckpointer(workflow=SurveyFlow(), store=store)
+    handler = mine.run()
+    await handler
+    WorkflowCheckpointer(workflow=SurveyFlow(), store=other_view).delete_run(handler.run_id)
+    with pytest.raises(RunNotFound):
+        mine.answer(handler.run_id, name="Ann")
+    assert store.get_run(handler.run_id) is None
+    assert store.run_checkpoints(handler.run_id) == []
 
 
 async def test_appends_are_compare_and_set_on_the_runs_tip(store, other_view):

@@ -429,6 +429,22 @@ def fill_mixed(store: Any, complete: int, abandoned: int, seed: int = 1) -> int:
     return written
 
 
+def transactions_in(trace: list[str]) -> int | None:
+    """Transactions in a trace of SQL statements: each COMMIT, and each write
+    statement run on its own (autocommit: its own transaction). None if no trace."""
+    count, explicit = 0, False
+    for sql in trace:
+        word = sql.split(None, 1)[0].upper() if sql.strip() else ""
+        if word == "BEGIN":
+            explicit = True
+        elif word in ("COMMIT", "END", "ROLLBACK"):
+            count += word != "ROLLBACK"
+            explicit = False
+        elif word in ("INSERT", "UPDATE", "DELETE", "REPLACE") and not explicit:
+            count += 1
+    return count or None
+
+
 def row_bytes(row: tuple) -> int:
     """What a row holds: text as UTF-8 bytes, numbers as 8 bytes, NULL as 0."""
     total = 0

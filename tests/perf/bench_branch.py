@@ -59,6 +59,7 @@ from tests.perf._common import (
     questionnaire,
     row_bytes,
     scratch_dir,
+    transactions_in,
     wal_salt,
     wal_size,
     wal_wrapped,
@@ -113,7 +114,7 @@ async def count_transactions(path: Path, checkpoint_id: str) -> int | None:
     if db is not None:
         db.set_trace_callback(None)
     store.close()
-    return sum(1 for q in seen if q.strip().upper() == "COMMIT") or None
+    return transactions_in(seen)
 
 
 def floor_once(path: Path, payloads: list[str]) -> tuple[float, float]:

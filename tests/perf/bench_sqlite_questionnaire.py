@@ -58,6 +58,7 @@ from tests.perf._common import (
     real_fdatasync,
     row_bytes,
     scratch_dir,
+    transactions_in,
     wal_salt,
     wal_wrapped,
     wal_wraps,
@@ -200,7 +201,7 @@ async def main_async(args) -> None:
         await questionnaire(ckptr)
         if db is not None:
             db.set_trace_callback(None)
-        transactions = sum(1 for s in seen if s.strip().upper() == "COMMIT") or None
+        transactions = transactions_in(seen)
 
         floor = Floor(d / "floor.db", sizes)
         group = GroupFloor(d / "group.db", [run_size, *sizes])

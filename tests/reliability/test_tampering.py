@@ -446,7 +446,12 @@ def test_a_done_run_with_one_broken_input_still_gives_its_result(
 
 @pytest.mark.parametrize(
     "column, value",
-    [("created_at", "yesterday"), ("updated_at", "x"), ("status_seq", "seven"), ("status", "bogus")],
+    [
+        ("created_at", "yesterday"),
+        ("updated_at", "x"),
+        ("status_seq", "seven"),
+        ("status", "bogus"),
+    ],
 )
 def test_a_tampered_run_row_does_not_hide_the_others(
     env: tuple[Path, dict[str, str]], column: str, value: str
