@@ -34,7 +34,8 @@ APPLICATION_ID = 0x6869746C  # "hitl": marks the file as ours
 # (resumed, failed); an append writes only its checkpoint, which carries the
 # run's status after it. The run's tip is its checkpoint with the highest seq,
 # and its status is the row's if set at or after that tip, else the tip's.
-# Appends are compare-and-set through UNIQUE (run_id, seq).
+# Appends are compare-and-set through UNIQUE (run_id, seq). Runs are listed in
+# the order recorded (rowid), so the runs table needs no index of its own.
 _SCHEMA = """
 CREATE TABLE runs (
     run_id        TEXT PRIMARY KEY,
@@ -49,7 +50,6 @@ CREATE TABLE runs (
     created_at    REAL NOT NULL,
     updated_at    REAL NOT NULL
 );
-CREATE INDEX runs_by_flow ON runs (flow, created_at);
 CREATE TABLE checkpoints (
     n           INTEGER PRIMARY KEY,
     id          TEXT NOT NULL UNIQUE,
@@ -381,11 +381,9 @@ class SqliteStore:
 
     def list_runs(self, flow: str | None = None) -> list[RunRecord]:
         if flow is None:
-            rows = self._read(_SELECT_RUN + "ORDER BY r.created_at, r.rowid")
+            rows = self._read(_SELECT_RUN + "ORDER BY r.rowid")
         else:
-            rows = self._read(
-                _SELECT_RUN + "WHERE r.flow=? ORDER BY r.created_at, r.rowid", (flow,)
-            )
+            rows = self._read(_SELECT_RUN + "WHERE r.flow=? ORDER BY r.rowid", (flow,))
         return _sound_runs(rows)
 
     def run_checkpoints(self, run_id: str) -> list[CheckpointRecord]:
