@@ -1,8 +1,10 @@
 """SqliteStore: the app's default store. One file, WAL, durable ("FULL") by default.
 
-Several processes may open the same file: every write is one ``BEGIN IMMEDIATE``
-transaction, and an append is compare-and-set on the run's tip, so a writer
-whose view is stale gets ``ConflictError`` and nothing is overwritten.
+Several processes may open the same file: every write is one transaction that
+takes SQLite's write lock as it starts (an append is a single statement; a new
+run with its first checkpoint is ``BEGIN IMMEDIATE``), and an append is
+compare-and-set on the run's tip, so a writer whose view is stale gets
+``ConflictError`` and nothing is overwritten.
 
 Durability is group commit. Each transaction commits to the write-ahead log
 without waiting for the disk (SQLite's ``synchronous=NORMAL``: it survives a

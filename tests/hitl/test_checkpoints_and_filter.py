@@ -348,3 +348,17 @@ async def test_runs_fields(store):
     )
     assert (three.created_at, three.updated_at) == (at(5300), at(5300))
     assert ckptr.get_run(first.run_id) == one
+
+
+async def test_runs_are_listed_in_the_order_they_were_started(store):
+    """Oldest first means first recorded: a clock set back does not reorder them."""
+    clock = FakeClock(9000.0)
+    ckptr = WorkflowCheckpointer(workflow=SurveyFlow(), store=store, clock=clock)
+    started = []
+    for now in (9000.0, 8000.0, 8500.0, 8000.0):
+        clock.now = now
+        handler = ckptr.run()
+        await handler
+        started.append(handler.run_id)
+    assert [r.run_id for r in ckptr.runs()] == started
+    assert [r.run_id for r in store.list_runs()] == started
