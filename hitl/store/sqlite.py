@@ -320,7 +320,7 @@ class SqliteStore:
             raise ConflictError(f"run {run.run_id} already exists") from None
 
     def append(self, checkpoint: CheckpointRecord, status: str, owner: str | None) -> None:
-        with self._lock:
+        with self._lock:  # one statement, its own transaction (as in _write_one)
             self._add(self._db, checkpoint, status, owner)
             self._unsynced = True
 
