@@ -115,6 +115,11 @@ class Checkpoint:
         """The output event as the caller left it, if they ever read or set it."""
         return self._output
 
+    @property
+    def record(self) -> CheckpointRecord:
+        """The stored row behind this checkpoint (immutable)."""
+        return self._record
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Checkpoint) and other._record == self._record
 

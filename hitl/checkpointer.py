@@ -146,10 +146,7 @@ class WorkflowCheckpointer:
         answer and stored as the new run's first checkpoint (a ``human`` one);
         otherwise the new run goes on from the checkpoint as it was.
         """
-        origin_store, origin = self._located(checkpoint.id)
-        session = origin_store.get_session(origin.run_id)
-        if session is None:  # deleted since it was read
-            raise CheckpointNotFound(f"no checkpoint {checkpoint.id}: its run is gone")
+        origin, session = self._origin(checkpoint)
         flow = self.workflow.flow_name
         store = self._store_for_new_run(store_checkpoints)
         run_id, now = self._new_id(), self._clock()
@@ -397,11 +394,8 @@ class WorkflowCheckpointer:
         return self._find_run(run_id)[1]
 
     def _record(self, checkpoint_id: str) -> CheckpointRecord:
-        return self._located(checkpoint_id)[1]
-
-    def _located(self, checkpoint_id: str) -> tuple[CheckpointStore, CheckpointRecord]:
-        """A checkpoint by id and the store holding it; only checkpoints of this
-        checkpointer's flow."""
+        """A checkpoint by id, from the store or the unsaved runs; only checkpoints
+        of this checkpointer's flow."""
         flow = self.workflow.flow_name
         for store in (self.store, self._unsaved):
             record = store.get_checkpoint(checkpoint_id)
@@ -411,8 +405,25 @@ class WorkflowCheckpointer:
                         f"no checkpoint {checkpoint_id} of flow {flow!r} "
                         f"(it is from a {record.flow!r} run)"
                     )
-                return store, record
+                return record
         raise CheckpointNotFound(f"no checkpoint {checkpoint_id}")
+
+    def _origin(self, checkpoint: Checkpoint) -> tuple[CheckpointRecord, str]:
+        """The stored checkpoint a branch starts from, and its run's session. A
+        stored checkpoint never changes and goes only with its run, so the row a
+        handed-out copy carries is still the stored one while its run is stored:
+        one read of the run's session checks that."""
+        origin = checkpoint.record
+        flow = self.workflow.flow_name
+        if origin.flow != flow:
+            raise CheckpointNotFound(
+                f"no checkpoint {origin.id} of flow {flow!r} (it is from a {origin.flow!r} run)"
+            )
+        for store in (self.store, self._unsaved):
+            session = store.get_session(origin.run_id)
+            if session is not None:
+                return origin, session
+        raise CheckpointNotFound(f"no checkpoint {origin.id}: its run is gone")
 
     def _tip(self, run: RunRecord) -> CheckpointRecord | None:
         """The run's latest checkpoint; for a branch with none yet, the one it came from."""

@@ -118,6 +118,28 @@ async def test_run_from_an_unknown_checkpoint(store):
     assert stored(ckptr) == (0, 0)
 
 
+async def test_run_from_a_checkpoint_whose_run_was_deleted_since_it_was_read(store):
+    ckptr = WorkflowCheckpointer(workflow=SurveyFlow(), store=store)
+    root = await finish_survey(ckptr)
+    held = ckptr.checkpoints[root][1]
+    held.output_event.name = "Bob"
+    WorkflowCheckpointer(workflow=SurveyFlow(), store=store).delete_run(root)
+    with pytest.raises(CheckpointNotFound, match="its run is gone"):
+        ckptr.run_from(checkpoint=held)
+    assert stored(ckptr) == (0, 0)
+
+
+async def test_run_from_a_checkpoint_of_another_flow_in_the_same_store(store):
+    echo = WorkflowCheckpointer(workflow=EchoFlow(), store=store)
+    handler = echo.run(topic="x")
+    await handler
+    foreign = echo.checkpoints[handler.run_id][0]
+    ckptr = WorkflowCheckpointer(workflow=SurveyFlow(), store=store)
+    with pytest.raises(CheckpointNotFound, match="from a 'echo' run"):
+        ckptr.run_from(checkpoint=foreign)
+    assert len(echo.runs()) == 1 and ckptr.runs() == []
+
+
 # -- edits ------------------------------------------------------------------------------
 
 
