@@ -54,6 +54,25 @@ async def test_answer_a_whole_gather_flow(sqlite, fixed):
         ]
 
 
+async def test_the_footer_shows_back_once_there_is_an_answer_and_keeps_its_keys(sqlite, fixed):
+    app = make_app(sqlite, open_flow="gather", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await question(pilot, 1)
+
+        def shown() -> list[str]:
+            return [key.description for key in screen.query("Footer FooterKey")]
+
+        await until(pilot, lambda: "Continue" in shown())
+        assert "Back" not in shown()  # nothing to go back to yet
+        await answer(pilot, "Ship v2", 1)
+        await until(pilot, lambda: "Back" in shown())
+        keys = list(screen.query("Footer FooterKey"))
+        await pilot.press("tab")  # from the answer to the Back button: the same keys
+        await pilot.pause()
+        assert screen.focused is screen.query_one("#back-button")
+        assert list(screen.query("Footer FooterKey")) == keys  # kept, not mounted again
+
+
 async def test_an_invalid_answer_shows_its_message_beside_the_field_and_stores_nothing(
     sqlite, fixed
 ):

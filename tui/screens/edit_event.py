@@ -20,12 +20,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from hitl import COMPLETED, FAILED, Event, HitlError, InputRequiredEvent, RunInfo
 from tui.branching import branch
 from tui.text import plain
 from tui.widgets.answer_form import AnswerForm
+from tui.widgets.footer import Footer
 
 BRANCH_NOTE = "Saving branches from here; the run you came from is kept."
 

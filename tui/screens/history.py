@@ -25,7 +25,7 @@ from textual.content import Content
 from textual.highlight import highlight
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 
 from hitl import FAILED, RunInfo
 from tui.branching import branch
@@ -40,6 +40,7 @@ from tui.session_tree import (
     load_session,
 )
 from tui.text import plain
+from tui.widgets.footer import Footer
 from tui.widgets.run_tree import STATUS_STYLES, Row, RunTree
 
 if TYPE_CHECKING:

@@ -15,13 +15,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from hitl import HitlError
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.flow_picker import FlowPickerScreen
 from tui.sessions import UNKNOWN_FLOW, SessionSummary, summarize
 from tui.text import one_line, plain
+from tui.widgets.footer import Footer
 from tui.widgets.session_table import SessionTable
 
 if TYPE_CHECKING:

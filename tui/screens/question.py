@@ -25,7 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, ProgressBar, Static
+from textual.widgets import Button, Header, ProgressBar, Static
 
 from hitl import (
     COMPLETED,
@@ -44,6 +44,7 @@ from tui.run_view import RunView
 from tui.text import plain
 from tui.widgets.answer_form import AnswerForm
 from tui.widgets.answers_panel import AnswersPanel
+from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from tui.app import HitlApp

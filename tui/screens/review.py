@@ -28,7 +28,7 @@ from textual.content import Content
 from textual.highlight import highlight
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ListItem, ListView, Static
+from textual.widgets import Header, ListItem, ListView, Static
 
 from hitl import COMPLETED, InputRequiredEvent, RunInfo, WorkflowCheckpointer
 from tui import locations
@@ -38,6 +38,7 @@ from tui.run_view import Answer, RunView, load_run
 from tui.screens.edit_event import EditEventScreen, describe, go_to_run
 from tui.text import plain
 from tui.widgets.answer_field import field_title
+from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from tui.app import HitlApp
