@@ -396,16 +396,10 @@ class WorkflowCheckpointer:
     def _record(self, checkpoint_id: str) -> CheckpointRecord:
         """A checkpoint by id, from the store or the unsaved runs; only checkpoints
         of this checkpointer's flow."""
-        flow = self.workflow.flow_name
         for store in (self.store, self._unsaved):
             record = store.get_checkpoint(checkpoint_id)
             if record is not None:
-                if record.flow != flow:
-                    raise CheckpointNotFound(
-                        f"no checkpoint {checkpoint_id} of flow {flow!r} "
-                        f"(it is from a {record.flow!r} run)"
-                    )
-                return record
+                return self._own(record)
         raise CheckpointNotFound(f"no checkpoint {checkpoint_id}")
 
     def _origin(self, checkpoint: Checkpoint) -> tuple[CheckpointRecord, str]:
@@ -413,17 +407,21 @@ class WorkflowCheckpointer:
         stored checkpoint never changes and goes only with its run, so the row a
         handed-out copy carries is still the stored one while its run is stored:
         one read of the run's session checks that."""
-        origin = checkpoint.record
-        flow = self.workflow.flow_name
-        if origin.flow != flow:
-            raise CheckpointNotFound(
-                f"no checkpoint {origin.id} of flow {flow!r} (it is from a {origin.flow!r} run)"
-            )
+        origin = self._own(checkpoint.record)
         for store in (self.store, self._unsaved):
             session = store.get_session(origin.run_id)
             if session is not None:
                 return origin, session
         raise CheckpointNotFound(f"no checkpoint {origin.id}: its run is gone")
+
+    def _own(self, record: CheckpointRecord) -> CheckpointRecord:
+        """``record``, if it is of this checkpointer's flow."""
+        flow = self.workflow.flow_name
+        if record.flow != flow:
+            raise CheckpointNotFound(
+                f"no checkpoint {record.id} of flow {flow!r} (it is from a {record.flow!r} run)"
+            )
+        return record
 
     def _tip(self, run: RunRecord) -> CheckpointRecord | None:
         """The run's latest checkpoint; for a branch with none yet, the one it came from."""
