@@ -147,6 +147,8 @@ class QuestionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.flow or ""
+        # After each layout and paint of this screen (a call later, not during it).
+        self.screen_layout_refresh_signal.subscribe(self, self._after_layout)
         if self._first_view is not None:  # read already (a new session)
             self.busy = True
             self.post_message(self.Loaded(self._first_view))
@@ -290,14 +292,18 @@ class QuestionScreen(Screen[None]):
         back = self.query_one("#back-button", Button)
         if back.disabled != (not self._can_back()):
             back.disabled = not self._can_back()
-        # The side panel follows a frame later: the question is what a person waits for.
+        # The side panel follows once the question is painted (_after_layout): the
+        # question is what a person waits for. (Progress above is a layout change.)
         self.panel_pending = True
-        self.call_after_refresh(self._update_panel)
         bindings = (self._can_back(), shown is not None)
         if bindings != self._bindings_state:  # the footer recomposes on a refresh: only on change
             self._bindings_state = bindings
             self.refresh_bindings()
         self.rendered += 1
+
+    def _after_layout(self, _screen: Screen) -> None:
+        if self.panel_pending:
+            self._update_panel()
 
     def _update_panel(self) -> None:
         view = self.view
