@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -149,6 +150,12 @@ def find_sql(
     return sql, tuple(params)
 
 
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 def _checkpoint(row: tuple) -> CheckpointRecord:
     return CheckpointRecord(*row)
 
@@ -225,7 +232,12 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
         try:
-            self._open(synchronous)
+            self._open(busy_timeout)
+        except sqlite3.OperationalError as exc:
+            self._db.close()
+            if _busy(exc):
+                raise StoreError(f"{self.path}: the store is busy ({exc})") from None
+            raise StoreError(f"{self.path}: not a hitl store ({exc})") from None
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StoreError(f"{self.path}: not a hitl store ({exc})") from None
@@ -233,7 +245,7 @@ class SqliteStore:
             self._db.close()
             raise
 
-    def _open(self, synchronous: str) -> None:
+    def _open(self, busy_timeout: float) -> None:
         db = self._db
         header = self._header()
         if header == (0, 0):
@@ -256,7 +268,7 @@ class SqliteStore:
                 f"this hitl reads schema {SCHEMA_VERSION})"
             )
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.execute("PRAGMA journal_mode=WAL")
+            self._use_wal(busy_timeout)
         db.execute("PRAGMA synchronous=NORMAL")  # sync() makes it durable: see above
         # A checkpoint writes a handful of pages, most of them the same hot index
         # pages as the last: a longer log copies each of them once for more commits.
@@ -269,11 +281,44 @@ class SqliteStore:
         db.execute("PRAGMA cache_size=-6144")
 
     def _header(self) -> tuple[int, int]:
+        """The file's application id and schema version, read in one transaction:
+        a process making the file commits both at once, and two reads apart could
+        see one without the other."""
         db = self._db
-        return (
-            db.execute("PRAGMA application_id").fetchone()[0],
-            db.execute("PRAGMA user_version").fetchone()[0],
-        )
+        own = not db.in_transaction
+        if own:
+            db.execute("BEGIN")
+        try:
+            return (
+                db.execute("PRAGMA application_id").fetchone()[0],
+                db.execute("PRAGMA user_version").fetchone()[0],
+            )
+        finally:
+            if own:
+                db.execute("COMMIT")
+
+    def _use_wal(self, busy_timeout: float) -> None:
+        """Switch a new file to WAL. The switch needs the file to itself for a
+        moment, and SQLite refuses it at once, not after the busy timeout, while
+        another connection reads the file (another process opening the same new
+        file): so try again until the busy timeout has passed."""
+        db = self._db
+        deadline = time.monotonic() + busy_timeout
+        pause = 0.001
+        while True:
+            try:
+                if db.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal":
+                    return
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
+                    raise
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"{self.path}: the store is busy (another connection kept it from "
+                    f"switching to WAL for {busy_timeout:g} s)"
+                )
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

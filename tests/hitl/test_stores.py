@@ -211,6 +211,20 @@ def test_a_store_of_another_schema_version_is_refused(tmp_path):
     assert "99" in str(info.value)
 
 
+def test_a_store_held_locked_elsewhere_is_busy_not_foreign(tmp_path):
+    path = tmp_path / "s.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # a new file, held by another connection
+    try:
+        with pytest.raises(StoreError, match="the store is busy") as info:
+            SqliteStore(path, busy_timeout=0.05)
+        assert "not a hitl store" not in str(info.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    SqliteStore(path).close()  # free again: it opens
+
+
 def test_a_store_in_a_missing_folder_is_a_store_error(tmp_path):
     with pytest.raises(StoreError):
         SqliteStore(tmp_path / "no" / "such" / "folder" / "s.db")

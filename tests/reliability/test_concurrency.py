@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack, closing
 from pathlib import Path
@@ -22,6 +23,7 @@ from hitl import (
     ConflictError,
     Context,
     SqliteStore,
+    StoreError,
     WorkflowCheckpointer,
     step,
 )
@@ -261,3 +263,32 @@ def test_many_writers_of_different_runs_share_one_file(tmp_path: Path) -> None:
                 f: f"{f} {tag}" for f in ("objective", "resources", "approach", "notes")
             }
             assert checkpoints[-1].output_event.result == result
+
+
+def test_stores_opened_at_once_on_a_new_file_all_open_it(tmp_path: Path) -> None:
+    """Connections that open one new file together (threads here; processes the
+    same): one makes it, the others wait for it, and none calls it "not a hitl
+    store" or fails on the switch to WAL."""
+    openers, files = 6, 30
+    failures: list[str] = []
+    for n in range(files):
+        path = tmp_path / f"new-{n}.db"
+        barrier = threading.Barrier(openers)
+
+        def open_it(path: Path = path, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                SqliteStore(path).close()
+            except StoreError as exc:
+                failures.append(str(exc))
+
+        threads = [threading.Thread(target=open_it) for _ in range(openers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    for n in range(files):
+        with closing(SqliteStore(tmp_path / f"new-{n}.db")) as store:
+            assert store.list_runs() == []
+        assert integrity(tmp_path / f"new-{n}.db") == "ok"
