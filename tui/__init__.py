@@ -1,1 +1,2 @@
-"""The person's face of hitl: the Textual app and the `hitl` command."""
+"""Everything a person touches, in three layers: ``sessions`` (headless, under every
+face), ``cli`` (the `hitl` command) and ``app`` (the Textual app)."""

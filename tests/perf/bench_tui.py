@@ -95,7 +95,7 @@ def stats(samples: list[float]) -> str:
 async def _submit_samples(flow: str, rounds: int, folder: Path) -> list[float]:
     from hitl import SqliteStore
     from tui.app import make_app
-    from tui.screens.question import QuestionScreen
+    from tui.app.screens.question import QuestionScreen
 
     store = SqliteStore(folder / f"submit-{flow}.db")
     app = make_app(store, flows_dir=folder, open_flow=flow)

@@ -12,9 +12,9 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from hitl import WorkflowCheckpointer
-from tui import run_view
-from tui.screens.home import HomeScreen
-from tui.screens.question import QuestionScreen
+from tui.app.screens.home import HomeScreen
+from tui.app.screens.question import QuestionScreen
+from tui.sessions import run_view
 
 
 async def until(pilot: Pilot[Any], ready: Callable[[], bool], timeout: float = 10.0) -> None:

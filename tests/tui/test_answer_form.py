@@ -12,8 +12,8 @@ from textual.widgets import Input, RadioSet, Select, SelectionList, Static, Swit
 
 from hitl import Event, InputRequiredEvent, answer_field
 from tests.tui.helpers import text_of
-from tui.widgets.answer_form import AnswerForm
-from tui.widgets.text_fields import JsonField
+from tui.app.widgets.answer_form import AnswerForm
+from tui.app.widgets.text_fields import JsonField
 
 
 class Profile(InputRequiredEvent):

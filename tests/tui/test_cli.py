@@ -33,9 +33,9 @@ from hitl import (
     step,
 )
 from hitl.store.sqlite import APPLICATION_ID
-from tui import launch
-from tui.cli import main
-from tui.workspace import Workspace
+from tui.cli import launch
+from tui.cli.main import main
+from tui.sessions.workspace import Workspace
 
 SHIPPED = sorted(e.name for e in available_flows().values() if e.source != BUILT_IN)
 
@@ -940,8 +940,8 @@ def test_headless_commands_never_import_textual(db: Path, tmp_path: Path) -> Non
     answers.write_text(json.dumps(GATHER_ANSWERS))
     code = f"""
 import sys
-from tui.cli import main
-from tui.workspace import Workspace
+from tui.cli.main import main
+from tui.sessions.workspace import Workspace
 for args in (["flows"], ["new", "gather", "--answers", {str(answers)!r}], ["list"],
              ["list", "--json"], ["schema", "gather"]):
     assert main(args) == 0, args

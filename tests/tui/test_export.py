@@ -13,7 +13,7 @@ import pytest
 from flows.gather import GatherFlow
 from flows.questionnaire import questionnaire_from_text
 from hitl import MemoryStore, WorkflowCheckpointer
-from tui.export import escape, export_data, export_markdown, lineage_answers
+from tui.sessions.export import escape, export_data, export_markdown, lineage_answers
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC).timestamp()
 

@@ -22,11 +22,11 @@ from tests.tui.screen_data import (
     until,
     utc_zone,
 )
-from tui.screens.edit_event import EditEventScreen
-from tui.screens.history import HistoryScreen
-from tui.screens.home import HomeScreen
-from tui.screens.question import QuestionScreen
-from tui.session_tree import CheckpointRow, RunRow
+from tui.app.screens.edit_event import EditEventScreen
+from tui.app.screens.history import HistoryScreen
+from tui.app.screens.home import HomeScreen
+from tui.app.screens.question import QuestionScreen
+from tui.sessions.session_tree import CheckpointRow, RunRow
 
 SIZE = (100, 30)
 

@@ -8,10 +8,10 @@ from flows.gather import GatherFlow
 from hitl import WorkflowCheckpointer
 from tests.tui.helpers import home, in_thread, question, seed_gather, text_of, until
 from tui.app import make_app
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.flow_picker import FlowPickerScreen
-from tui.screens.home import EMPTY, HomeScreen
-from tui.widgets.session_table import SessionTable
+from tui.app.screens.confirm import ConfirmScreen
+from tui.app.screens.flow_picker import FlowPickerScreen
+from tui.app.screens.home import EMPTY, HomeScreen
+from tui.app.widgets.session_table import SessionTable
 
 SIZE = (100, 30)
 

@@ -13,9 +13,9 @@ from textual.widgets import Static
 from flows.registry import BUILT_IN, FlowEntry, Registry
 from tests.tui.crash_flow import CRASH_SCRIPT, CrashFlow
 from tests.tui.helpers import home, question, text_of
-from tui import app as app_module
+from tui.app import app as app_module
 from tui.app import make_app
-from tui.widgets.session_table import SessionTable
+from tui.app.widgets.session_table import SessionTable
 
 ROOT = Path(__file__).resolve().parents[2]
 

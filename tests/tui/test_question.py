@@ -17,10 +17,10 @@ from tests.tui.helpers import (
     until,
 )
 from tui.app import make_app
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.home import HomeScreen
-from tui.screens.question import MOVED_ON, QuestionScreen
-from tui.widgets.answers_panel import AnswersPanel
+from tui.app.screens.confirm import ConfirmScreen
+from tui.app.screens.home import HomeScreen
+from tui.app.screens.question import MOVED_ON, QuestionScreen
+from tui.app.widgets.answers_panel import AnswersPanel
 
 SIZE = (100, 30)
 

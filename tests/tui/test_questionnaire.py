@@ -16,8 +16,8 @@ from textual.widgets import (
 from hitl import COMPLETED, StopEvent
 from tests.tui.helpers import answer, question, until
 from tui.app import make_app
-from tui.screens.question import QuestionScreen
-from tui.widgets.answer_form import AnswerForm
+from tui.app.screens.question import QuestionScreen
+from tui.app.widgets.answer_form import AnswerForm
 
 SIZE = (100, 30)
 

@@ -20,11 +20,11 @@ from tests.tui.screen_data import (
     until,
     utc_zone,
 )
-from tui.export import export_data, export_markdown
-from tui.screens.edit_event import EditEventScreen
-from tui.screens.home import HomeScreen
-from tui.screens.question import QuestionScreen
-from tui.screens.review import AnswerItem, ReviewScreen
+from tui.app.screens.edit_event import EditEventScreen
+from tui.app.screens.home import HomeScreen
+from tui.app.screens.question import QuestionScreen
+from tui.app.screens.review import AnswerItem, ReviewScreen
+from tui.sessions.export import export_data, export_markdown
 
 SIZE = (100, 30)
 PROMPTS = [

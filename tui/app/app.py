@@ -1,0 +1,311 @@
+"""HitlApp: the terminal face of hitl, and ``make_app`` / ``run_app`` to build and run it.
+
+The app owns one store and a checkpointer per flow, and the moves between
+screens that any screen may ask for: open a run's question, its history or its
+review, start a new session. Screens decide what to show; the app knows where
+things are.
+
+Every binding of every screen is also a command of the command palette
+(ctrl+p), next to Textual's own (theme, keys, quit, screenshot).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+
+from hitl import (
+    COMPLETED,
+    CheckpointStore,
+    HitlError,
+    RunNotFound,
+    SqliteStore,
+    Workflow,
+    WorkflowCheckpointer,
+)
+from tui.app.screens.home import HomeScreen
+from tui.sessions import locations, run_view
+from tui.sessions.run_view import RunView
+
+Clock = Callable[[], float]
+Now = Callable[[], "datetime | float"]
+
+
+def load_catalog(flows_dir: Path | None) -> Any:
+    """The flows a person can start (``flows.registry.available_flows``): ``.flows``
+    maps a name to its entry (name, title, description, source, factory);
+    ``.problems`` lists the files left out."""
+    from flows.registry import available_flows
+
+    return available_flows(flows_dir)
+
+
+class _Workflows(Mapping[str, Workflow]):
+    """Workflows by flow name, built only when asked for (``summarize`` asks only
+    for the flows the store holds runs of)."""
+
+    def __init__(self, app: HitlApp) -> None:
+        self._app = app
+
+    def __getitem__(self, name: str) -> Workflow:
+        return self._app.checkpointer(name).workflow
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._app.catalog.flows)
+
+    def __len__(self) -> int:
+        return len(self._app.catalog.flows)
+
+
+class HitlApp(App[None]):
+    """Sessions, questions, back and branch; history and review from other screens."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "hitl"
+    SUB_TITLE = ""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True,
+                tooltip="Quit; every answer is already saved."),
+    ]
+
+    class SessionStarted(Message):
+        def __init__(self, view: RunView) -> None:
+            super().__init__()
+            self.view = view
+
+    class Problem(Message):
+        def __init__(self, text: str, title: str = "Could not continue") -> None:
+            super().__init__()
+            self.text = text
+            self.title = title
+
+    def __init__(
+        self,
+        store: CheckpointStore,
+        *,
+        flows_dir: str | os.PathLike[str] | None = None,
+        open_flow: str | None = None,
+        open_run: str | None = None,
+        clock: Clock | None = None,
+        new_id: Callable[[], str] | None = None,
+        now: Now | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.flows_dir = locations.flows_dir(flows_dir)
+        self.open_flow = open_flow
+        self.open_run = open_run
+        self._clock = clock
+        self._new_id = new_id
+        self._now = now
+        self._lock = threading.RLock()
+        self._catalog: Any = None
+        self._checkpointers: dict[str, WorkflowCheckpointer] = {}
+        self.drafts: dict[str, dict[str, Any]] = {}
+        """What was typed into a pending question and not sent yet, by the question's
+        checkpoint: kept while the app runs, offered again when the question returns."""
+
+    # -- what the app knows -------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The time "last change" is measured from (fixed in tests)."""
+        value = self._now() if self._now is not None else time.time()
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return datetime.fromtimestamp(value, tz=UTC)
+
+    @property
+    def catalog(self) -> Any:
+        """The flow registry, read once (on first use, usually in a worker)."""
+        with self._lock:
+            if self._catalog is None:
+                self._catalog = load_catalog(self.flows_dir)
+            return self._catalog
+
+    def workflows(self) -> Mapping[str, Workflow]:
+        return _Workflows(self)
+
+    def checkpointer(self, flow: str) -> WorkflowCheckpointer:
+        """The checkpointer of ``flow`` on the app's store (made once).
+
+        Raises ``KeyError`` (the registry's ``UnknownFlow``) naming the known flows.
+        """
+        with self._lock:
+            ckptr = self._checkpointers.get(flow)
+            if ckptr is None:
+                workflow = self.catalog[flow].factory()
+                options: dict[str, Any] = {}
+                if self._clock is not None:
+                    options["clock"] = self._clock
+                if self._new_id is not None:
+                    options["new_id"] = self._new_id
+                ckptr = WorkflowCheckpointer(workflow=workflow, store=self.store, **options)
+                self._checkpointers[flow] = ckptr
+            return ckptr
+
+    def flow_of(self, run_id: str) -> str:
+        """The flow a run belongs to (``RunNotFound`` if there is no such run)."""
+        run = self.store.get_run(run_id)
+        if run is None:
+            raise RunNotFound(f"no run {run_id}; it may have been deleted")
+        return run.flow
+
+    def flow_title(self, flow: str) -> str:
+        entry = self.catalog.flows.get(flow)
+        return entry.title if entry is not None and entry.title else flow
+
+    # -- starting -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        if self.open_flow:
+            self.new_session(self.open_flow)
+        elif self.open_run:
+            self.open_question(self.open_run)
+
+    # -- moves other screens ask for ----------------------------------------------
+
+    def open_question(self, run_id: str, flow: str | None = None) -> None:
+        """Show the run's pending question (an interrupted run is resumed first)."""
+        from tui.app.screens.question import QuestionScreen  # not needed to show home
+
+        self.push_screen(QuestionScreen(run_id, flow))
+
+    def open_history(self, run_id: str) -> None:
+        """Show the session tree of the run (the history screen)."""
+        from tui.app.screens.history import HistoryScreen  # not needed to show home
+
+        self.push_screen(HistoryScreen(run_id))
+
+    def open_review(self, run_id: str) -> None:
+        """Show every answer of a completed run (the review screen)."""
+        from tui.app.screens.review import ReviewScreen  # not needed to show home
+
+        self.push_screen(ReviewScreen(run_id))
+
+    def new_session(self, flow_name: str) -> None:
+        """Start a session of ``flow_name`` and show its first question."""
+        self.run_worker(
+            partial(self._start_job, flow_name), thread=True, group="new-session",
+            exit_on_error=False,
+        )
+
+    def _start_job(self, flow_name: str) -> None:
+        try:
+            view = run_view.start(self.checkpointer(flow_name))
+        except KeyError as exc:  # the registry's UnknownFlow
+            self.post_message(self.Problem(str(exc).strip("'\""), "No such flow"))
+        except HitlError as exc:
+            self.post_message(self.Problem(str(exc)))
+        except Exception as exc:
+            self.post_message(self.Problem(f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(self.SessionStarted(view))
+
+    def on_hitl_app_session_started(self, message: SessionStarted) -> None:
+        from tui.app.screens.question import QuestionScreen
+
+        view = message.view
+        if view.status == COMPLETED:
+            self.session_completed(None, view.run_id)
+        else:
+            self.push_screen(QuestionScreen(view.run_id, view.flow, view=view))
+
+    def on_hitl_app_problem(self, message: Problem) -> None:
+        self.notify(message.text, title=message.title, severity="error", markup=False,
+                    timeout=8)
+
+    def session_completed(self, screen: Screen[Any] | None, run_id: str) -> None:
+        """A run has completed: leave its question screen for its review."""
+        if screen is not None and screen is self.screen:
+            screen.dismiss()
+        self.open_review(run_id)
+
+    # -- quitting -----------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit; every answer is saved already. Typed text not yet sent is asked about."""
+        keep = getattr(self.screen, "keep_draft", None)
+        if callable(keep):
+            keep()
+        if not self.drafts:
+            self.exit()
+            return
+        from tui.app.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(
+            "Quit with an answer not sent?",
+            "You typed an answer and did not submit it (ctrl+s); it is lost if you quit. "
+            "Every answer you submitted is saved.",
+            confirm="Quit",
+        ), answered)
+
+    # -- the command palette ------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands, then every shown binding of the screen, by its description."""
+        yield from super().get_system_commands(screen)
+        seen = {"Quit"}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.show or not binding.description or binding.description in seen:
+                continue
+            if not active.enabled:
+                continue
+            seen.add(binding.description)
+            key = self.get_key_display(binding)
+            yield SystemCommand(
+                binding.description,
+                f"{binding.tooltip or binding.description} ({key})",
+                partial(self.run_action, binding.action, active.node),
+            )
+
+
+def make_app(
+    store: CheckpointStore,
+    *,
+    flows_dir: str | os.PathLike[str] | None = None,
+    open_flow: str | None = None,
+    open_run: str | None = None,
+    clock: Clock | None = None,
+    new_id: Callable[[], str] | None = None,
+    now: Now | None = None,
+) -> HitlApp:
+    """The app on ``store``. ``open_flow`` starts a session of that flow;
+    ``open_run`` opens that run's pending question (resuming it if interrupted).
+    ``clock`` and ``new_id`` go to every checkpointer, ``now`` to "last change":
+    fixed ones make the screens deterministic."""
+    return HitlApp(
+        store, flows_dir=flows_dir, open_flow=open_flow, open_run=open_run,
+        clock=clock, new_id=new_id, now=now,
+    )
+
+
+def run_app(
+    db: str | os.PathLike[str] | None = None,
+    flows_dir: str | os.PathLike[str] | None = None,
+    open_flow: str | None = None,
+    open_run: str | None = None,
+) -> None:
+    """Open the store (``--db``, ``HITL_DB`` or the default) and run the app."""
+    store = SqliteStore(locations.db_path(db))
+    try:
+        make_app(store, flows_dir=flows_dir, open_flow=open_flow, open_run=open_run).run()
+    finally:
+        store.close()

@@ -1,0 +1,178 @@
+"""EditEventScreen: change a checkpoint's output event, then go on from there on a
+new branch.
+
+A modal over the history or review screen. The form is built from the event's
+model (:class:`~tui.widgets.answer_form.AnswerForm`); the engine checks the edit
+in ``run_from`` and, when it refuses, its ``pydantic.ValidationError`` is shown
+beside the fields and nothing is stored. On success the modal is dismissed with
+the new run's :class:`~hitl.RunInfo`; the screen below decides where to go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from hitl import COMPLETED, FAILED, Event, HitlError, InputRequiredEvent, RunInfo
+from tui.app.text import plain
+from tui.app.widgets.answer_form import AnswerForm
+from tui.app.widgets.footer import Footer
+from tui.sessions.branching import branch
+
+BRANCH_NOTE = "Saving branches from here; the run you came from is kept."
+
+
+class EditEventScreen(ModalScreen[RunInfo | None]):
+    """Edit ``event`` (the output of checkpoint ``checkpoint_id``) and branch with it."""
+
+    CSS_PATH = "edit_event.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Branch", id="edit.save"),
+        Binding("escape", "cancel", "Cancel", id="edit.cancel"),
+    ]
+
+    class Branched(Message):
+        def __init__(self, run: RunInfo) -> None:
+            super().__init__()
+            self.run = run
+
+    class Rejected(Message):
+        """The engine refused the edit; nothing was stored."""
+
+        def __init__(self, error: ValidationError) -> None:
+            super().__init__()
+            self.error = error
+
+    class Problem(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(
+        self, ckptr: Any, checkpoint_id: str, event: Event, *, title: str,
+        note: str = BRANCH_NOTE,
+    ) -> None:
+        super().__init__()
+        self.ckptr = ckptr
+        self.checkpoint_id = checkpoint_id
+        self.event = event
+        self.title_text = title
+        self.note = note
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="edit-dialog"):
+            yield Static(plain(self.title_text, "bold"), id="edit-title")
+            with VerticalScroll(id="edit-body"):
+                if isinstance(self.event, InputRequiredEvent):
+                    yield Static(plain(self.event.message), id="edit-prompt")
+                yield AnswerForm(self.event, id="edit-form")
+            yield Static(plain(self.note), id="edit-note")
+            with Horizontal(id="edit-actions"):
+                yield Button("Branch from here", id="edit-save", variant="primary", compact=True)
+                yield Button("Cancel", id="edit-cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(AnswerForm).focus_first()
+
+    @property
+    def form(self) -> AnswerForm:
+        return self.query_one(AnswerForm)
+
+    # -- actions ----------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if not self.busy:
+            self.form.submit()
+
+    def action_cancel(self) -> None:
+        if not self.busy:
+            self.dismiss(None)
+
+    @on(Button.Pressed, "#edit-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#edit-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def on_answer_form_submitted(self, message: AnswerForm.Submitted) -> None:
+        message.stop()
+        if self.busy:
+            return
+        message.form.clear_errors()
+        values = message.values
+        ckptr, checkpoint_id = self.ckptr, self.checkpoint_id
+        self._work(lambda: self.Branched(branch(ckptr, checkpoint_id, values)))
+
+    # -- the worker -------------------------------------------------------------
+
+    def _work(self, job: Callable[[], Message]) -> None:
+        self.busy = True
+        self.query_one("#edit-save", Button).disabled = True
+        self.run_worker(
+            lambda: self.post_message(self._guarded(job)),
+            thread=True, exclusive=True, group="edit-io", exit_on_error=False,
+        )
+
+    def _guarded(self, job: Callable[[], Message]) -> Message:
+        try:
+            return job()
+        except ValidationError as exc:
+            return self.Rejected(exc)
+        except Exception as exc:
+            return self.Problem(describe(exc))
+
+    def _idle(self) -> None:
+        self.busy = False
+        self.query_one("#edit-save", Button).disabled = False
+
+    def on_edit_event_screen_branched(self, message: Branched) -> None:
+        self.busy = False
+        self.dismiss(message.run)
+
+    def on_edit_event_screen_rejected(self, message: Rejected) -> None:
+        self._idle()
+        self.form.show_errors(message.error)
+
+    def on_edit_event_screen_problem(self, message: Problem) -> None:
+        self._idle()
+        self.notify(message.text, title="Could not branch", severity="error", markup=False,
+                    timeout=8)
+
+
+def describe(exc: BaseException) -> str:
+    """One line a person can read: the engine's own message, or the error's type and text."""
+    if isinstance(exc, HitlError | KeyError | OSError):
+        text = str(exc)
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return text or type(exc).__name__
+
+
+def go_to_run(app: App[Any], run: RunInfo) -> None:
+    """Open a run where a person carries on with it: its pending question, or its
+    review when it has completed. A run that failed is shown in the history."""
+    hitl: Any = app
+    if run.status == COMPLETED:
+        hitl.open_review(run.run_id)
+    elif run.status == FAILED:
+        app.notify(
+            f"The new run {run.run_id} failed in a step: {run.error or 'no reason recorded'}",
+            title="Branch failed", severity="error", markup=False, timeout=8,
+        )
+        hitl.open_history(run.run_id)
+    else:  # waiting; or interrupted, which the question screen resumes
+        hitl.open_question(run.run_id)

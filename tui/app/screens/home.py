@@ -1,0 +1,296 @@
+"""HomeScreen: the sessions in the store; continue one, start one, delete one.
+
+Waiting and interrupted sessions come first and the latest is on top, with the
+cursor on it: Enter continues where the person left off. The list is read in a
+thread worker (``tui.sessions.summarize``) each time the screen shows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Input, Static
+
+from hitl import HitlError
+from tui.app.screens.confirm import ConfirmScreen
+from tui.app.screens.flow_picker import FlowPickerScreen
+from tui.app.text import plain
+from tui.app.widgets.footer import Footer
+from tui.app.widgets.session_table import SessionTable
+from tui.sessions.summary import UNKNOWN_FLOW, SessionSummary, summarize
+from tui.sessions.text import one_line
+
+if TYPE_CHECKING:
+    from tui.app.app import HitlApp
+
+EMPTY = "No sessions yet — press n to start one"
+
+
+def matches(summary: SessionSummary, query: str) -> bool:
+    """Whether every word of ``query`` is in the session's title, flow or status."""
+    haystack = " ".join(
+        (summary.title, summary.flow, summary.status, summary.question or "")
+    ).casefold()
+    return all(word in haystack for word in query.casefold().split())
+
+
+class HomeScreen(Screen[None]):
+    """Every session in the store, the one to continue on top."""
+
+    AUTO_FOCUS = ""  # _show focuses: the table when it has rows, else nothing (keys work)
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "New", id="home.new", tooltip="Start a new session"),
+        Binding("d", "delete", "Delete", id="home.delete",
+                tooltip="Delete the selected session (asks first)"),
+        Binding("slash", "filter", "Filter", id="home.filter", tooltip="Filter the sessions"),
+        Binding("h", "history", "History", id="home.history",
+                tooltip="The selected session's runs and checkpoints"),
+        Binding("r", "review", "Review", id="home.review",
+                tooltip="Every answer of the selected session"),
+        Binding("escape", "clear_filter", "Clear filter", id="home.clear_filter", show=False),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, summaries: list[SessionSummary]) -> None:
+            super().__init__()
+            self.summaries = summaries
+
+    class Problem(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Catalog(Message):
+        """The flows are read: time to pick one."""
+
+        def __init__(self, catalog: Any) -> None:
+            super().__init__()
+            self.catalog = catalog
+
+    class Deleted(Message):
+        def __init__(self, summaries: list[SessionSummary]) -> None:
+            super().__init__()
+            self.summaries = summaries
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: list[SessionSummary] = []
+        self.loaded = 0
+        """How many times the list was read (tests wait on it)."""
+
+    @property
+    def hitl(self) -> HitlApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home-body"):
+            yield Input(placeholder="Filter sessions  ( / )", id="filter")
+            yield SessionTable(id="sessions")
+            yield Static(plain("Loading sessions…"), id="empty")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Sessions"
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show())
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # -- reading ----------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.run_worker(self._load_job, thread=True, exclusive=True, group="home-io",
+                        exit_on_error=False)
+
+    def _load_job(self) -> None:
+        try:
+            summaries = summarize(self.hitl.store, self.hitl.workflows())
+        except Exception as exc:
+            self.post_message(self.Problem(f"Could not read the sessions: {exc}"))
+        else:
+            self.post_message(self.Loaded(summaries))
+
+    def on_home_screen_loaded(self, message: Loaded) -> None:
+        self.summaries = message.summaries
+        self._show()
+        self.loaded += 1
+
+    def on_home_screen_problem(self, message: Problem) -> None:
+        self.notify(message.text, severity="error", markup=False, timeout=8)
+
+    def _styles(self) -> dict[str, str]:
+        colors = self.app.theme_variables
+        return {
+            "waiting": f"bold {colors.get('accent', 'cyan')}",
+            "interrupted": f"bold {colors.get('warning', 'yellow')}",
+            "running": colors.get("secondary", "blue"),
+            "completed": colors.get("success", "green"),
+            "failed": f"bold {colors.get('error', 'red')}",
+            UNKNOWN_FLOW: "dim",
+        }
+
+    @property
+    def query_text(self) -> str:
+        return self.query_one("#filter", Input).value.strip()
+
+    @property
+    def shown(self) -> list[SessionSummary]:
+        """The sessions listed now (the filter applied)."""
+        query = self.query_text
+        return [s for s in self.summaries if matches(s, query)] if query else self.summaries
+
+    def _show(self) -> None:
+        table = self.query_one(SessionTable)
+        rows = self.shown
+        table.show(rows, self.hitl.now(), self._styles())
+        empty = self.query_one("#empty", Static)
+        if not self.summaries:
+            empty.update(plain(EMPTY))
+        elif not rows:
+            empty.update(plain(f"No sessions match “{one_line(self.query_text, 40)}” — esc clears"))
+        table.display = bool(rows)
+        empty.display = not rows
+        self.query_one("#filter", Input).display = bool(self.summaries)
+        filter_focused = self.focused is self.query_one("#filter", Input)
+        if rows and not filter_focused:
+            table.focus()
+        elif not rows and not filter_focused:
+            self.set_focus(None)
+        self.refresh_bindings()
+
+    # -- filter -----------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._show()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(SessionTable).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        self.query_one(SessionTable).focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "down" and self.focused is self.query_one("#filter", Input):
+            self.query_one(SessionTable).focus()
+            event.stop()
+
+    # -- acting on the selected session -----------------------------------------
+
+    @property
+    def selected(self) -> SessionSummary | None:
+        table = self.query_one(SessionTable)
+        return table.selected if table.display else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("delete", "history", "review"):
+            return self.selected is not None
+        return True
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        summary = self.query_one(SessionTable).summary(str(event.row_key.value))
+        if summary is not None:
+            self.open(summary)
+
+    def open(self, summary: SessionSummary) -> None:
+        """Continue a session: its pending question, or its review once completed."""
+        if summary.status == UNKNOWN_FLOW:
+            self.notify(
+                f"This session's flow “{summary.flow}” is not installed here. "
+                "Put its questionnaire file back in your flows folder to continue it.",
+                title="Unknown flow", severity="warning", markup=False, timeout=8,
+            )
+        elif summary.status == "completed":
+            self.hitl.open_review(summary.run_id)
+        else:
+            self.hitl.open_question(summary.run_id, summary.flow)
+
+    def action_new(self) -> None:
+        self.run_worker(self._catalog_job, thread=True, group="home-io-catalog",
+                        exit_on_error=False)
+
+    def _catalog_job(self) -> None:
+        try:
+            catalog = self.hitl.catalog
+        except Exception as exc:
+            self.post_message(self.Problem(f"Could not read the flows: {exc}"))
+        else:
+            self.post_message(self.Catalog(catalog))
+
+    def on_home_screen_catalog(self, message: Catalog) -> None:
+        catalog = message.catalog
+
+        def picked(name: str | None) -> None:
+            if name:
+                self.hitl.new_session(name)
+
+        self.app.push_screen(
+            FlowPickerScreen(list(catalog.flows.values()), catalog.problems), picked
+        )
+
+    def action_history(self) -> None:
+        if self.selected is not None:
+            self.hitl.open_history(self.selected.run_id)
+
+    def action_review(self) -> None:
+        if self.selected is not None:
+            self.hitl.open_review(self.selected.run_id)
+
+    def action_delete(self) -> None:
+        summary = self.selected
+        if summary is None:
+            return
+        title = one_line(summary.title, 50) or "(no answers yet)"
+        runs = "its run" if summary.branches == 1 else f"all {summary.branches} of its runs"
+        body = (
+            f"“{title}” ({summary.flow}, {summary.status}).\n"
+            f"This deletes {runs} and every answer in them. It cannot be undone."
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(
+                    lambda: self._delete_job(summary), thread=True, group="home-io-delete",
+                    exit_on_error=False,
+                )
+
+        self.app.push_screen(ConfirmScreen("Delete this session?", body), confirmed)
+
+    def _delete_job(self, summary: SessionSummary) -> None:
+        store = self.hitl.store
+        try:
+            doomed = [r.run_id for r in store.list_runs() if r.session == summary.session]
+            store.delete_runs(doomed)
+        except (HitlError, OSError) as exc:
+            self.post_message(self.Problem(f"Could not delete the session: {exc}"))
+            return
+        try:
+            summaries = summarize(store, self.hitl.workflows())
+        except Exception as exc:
+            self.post_message(self.Problem(f"Could not read the sessions: {exc}"))
+        else:
+            self.post_message(self.Deleted(summaries))
+
+    def on_home_screen_deleted(self, message: Deleted) -> None:
+        self.notify("Session deleted.", markup=False)
+        self.on_home_screen_loaded(self.Loaded(message.summaries))

@@ -1,0 +1,505 @@
+"""QuestionScreen: one run's pending question, its answers so far, and back.
+
+The screen shows either the pending question or, after "back" or a pick in the
+side panel, an earlier answer with its question. Submitting an earlier answer
+unchanged moves forward in the same run; submitting it changed starts a new
+branch from that answer (``run_from``), and the old run is kept.
+
+Every store read and write, and the flow's steps, run in a thread worker that
+posts :class:`QuestionScreen.Loaded` or :class:`QuestionScreen.Problem` back.
+Answers are checked by the engine's own rules (``question.answered``) before
+they are sent, and the messages shown beside their fields.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Header, ProgressBar, Static
+
+from hitl import (
+    COMPLETED,
+    FAILED,
+    RUNNING,
+    CheckpointLoadError,
+    ConflictError,
+    HitlError,
+    InputRequiredEvent,
+    RunNotFound,
+    RunNotWaiting,
+    WorkflowCheckpointer,
+)
+from tui.app.text import plain
+from tui.app.widgets.answer_form import AnswerForm
+from tui.app.widgets.answers_panel import AnswersPanel
+from tui.app.widgets.footer import Footer
+from tui.sessions import run_view
+from tui.sessions.run_view import RunView
+
+if TYPE_CHECKING:
+    from tui.app.app import HitlApp
+
+MOVED_ON = "This session moved on elsewhere — reloaded. Nothing you saved is lost."
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What the screen shows: a question (pending) or an earlier answer."""
+
+    event: InputRequiredEvent
+    number: int
+    answer_index: int | None
+    """Which of the run's answers is on screen; None for the pending question."""
+
+
+class QuestionScreen(Screen[None]):
+    """Answer a run's questions one by one; go back and change any answer."""
+
+    AUTO_FOCUS = ""  # the form focuses its first field
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Continue", id="question.submit"),
+        Binding("ctrl+b", "back", "Back", id="question.back"),
+        Binding("escape", "sessions", "Sessions", id="question.sessions"),
+        Binding("ctrl+t", "history", "History", id="question.history"),
+        Binding("ctrl+r", "reload", "Reload", id="question.reload"),
+    ]
+
+    class Loaded(Message):
+        """A worker read the run (after a load, an answer, a branch or a resume)."""
+
+        def __init__(self, view: RunView, *, moved: bool = False, branched: bool = False):
+            super().__init__()
+            self.view = view
+            self.moved = moved
+            self.branched = branched
+
+    class Rejected(Message):
+        """The engine refused an answer (its rules); nothing was stored."""
+
+        def __init__(self, error: ValidationError) -> None:
+            super().__init__()
+            self.error = error
+
+    class Problem(Message):
+        """Something a person should know and can act on; ``leave``: the run cannot be shown."""
+
+        def __init__(self, text: str, *, leave: bool = False) -> None:
+            super().__init__()
+            self.text = text
+            self.leave = leave
+
+    def __init__(self, run_id: str, flow: str | None = None, *, view: RunView | None = None):
+        super().__init__()
+        self._first_view = view
+        self.run_id = run_id
+        self.flow = flow
+        self.view: RunView | None = None
+        self.shown: Shown | None = None
+        self.busy = False
+        self._viewing: int | None = None
+
+        self._carried: dict[tuple[str, str], dict[str, Any]] = {}
+        """Answers from the branch left behind, offered again to the same questions."""
+        self._bindings_state: tuple[bool, bool] | None = None
+        self._forms: dict[tuple[str, ...], AnswerForm] = {}
+        self._shown_form: AnswerForm | None = None
+        self.panel_pending = False
+        """True from a redraw until the side panel shows the same run."""
+        self.rendered = 0
+        """How many times a question has been put on screen (tests and the bench wait on it)."""
+
+    @property
+    def hitl(self) -> HitlApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout -----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="question-body"):
+            with VerticalScroll(id="question-main"):
+                with Horizontal(id="question-progress"):
+                    yield Static("", id="progress-label")
+                    yield ProgressBar(
+                        total=1, show_eta=False, show_percentage=False, id="progress-bar"
+                    )
+                yield Static("", id="question-note")
+                yield Static(plain("Loading…"), id="question-prompt")
+                yield Vertical(id="form-slot")
+                with Horizontal(id="question-actions"):
+                    yield Button("‹ Back", id="back-button", compact=True)
+                    yield Button(
+                        "Continue ›", id="continue-button", variant="primary", compact=True
+                    )
+            yield AnswersPanel(id="answers-panel")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.flow or ""
+        # After each layout and paint of this screen (a call later, not during it).
+        self.screen_layout_refresh_signal.subscribe(self, self._after_layout)
+        if self._first_view is not None:  # read already (a new session)
+            self.busy = True
+            self.post_message(self.Loaded(self._first_view))
+        else:
+            self._work(self._load_job)
+
+    # -- workers ----------------------------------------------------------------
+
+    def _work(self, job: Callable[[], Message]) -> None:
+        """Run ``job`` (blocking: the store, the flow's steps) off the UI thread, in a
+        worker; what it returns is posted back. A pooled thread, so no thread is
+        started for every answer."""
+        self.busy = True
+        self.run_worker(
+            self._off_thread(job), exclusive=True, group="question-io", exit_on_error=False,
+        )
+
+    async def _off_thread(self, job: Callable[[], Message]) -> None:
+        self.post_message(await asyncio.to_thread(self._guarded, job))
+
+    def _guarded(self, job: Callable[[], Message]) -> Message:
+        try:
+            return job()
+        except ValidationError as exc:
+            return self.Rejected(exc)
+        except (ConflictError, RunNotWaiting):
+            try:
+                return self.Loaded(self._read(), moved=True)
+            except Exception as exc:  # the reload itself failed: say so
+                return self.Problem(_describe(exc))
+        except (RunNotFound, CheckpointLoadError, KeyError) as exc:
+            return self.Problem(_describe(exc), leave=True)
+        except Exception as exc:
+            return self.Problem(_describe(exc))
+
+    def _ckptr(self) -> WorkflowCheckpointer:
+        if self.flow is None:
+            self.flow = self.hitl.flow_of(self.run_id)
+        return self.hitl.checkpointer(self.flow)
+
+    def _read(self) -> RunView:
+        return run_view.load_run(self._ckptr(), self.run_id)
+
+    def _load_job(self) -> Message:
+        view = self._read()
+        if run_view.needs_resume(view):
+            view = run_view.resume(self._ckptr(), self.run_id)
+        return self.Loaded(view)
+
+    # -- what the workers say ---------------------------------------------------
+
+    async def on_question_screen_loaded(self, message: Loaded) -> None:
+        view = message.view
+        if message.branched:
+            self.notify(
+                "Continuing on a new branch. The earlier answers are kept in the history.",
+                title="Answer changed", markup=False,
+            )
+        if message.moved:
+            self.notify(MOVED_ON, title="Reloaded", severity="warning", markup=False)
+        self.run_id = view.run_id
+        self.view = view
+        self._viewing = None
+        self.sub_title = self.hitl.flow_title(view.flow)
+        if view.status == COMPLETED:
+            self.busy = False
+            self.hitl.session_completed(self, view.run_id)
+            return
+        try:
+            await self._redraw()
+        finally:
+            self.busy = False  # only now is the next question on screen, ready for input
+
+    def on_question_screen_rejected(self, message: Rejected) -> None:
+        self.busy = False
+        form = self._form()
+        if form is not None:
+            form.show_errors(message.error)
+
+    def on_question_screen_problem(self, message: Problem) -> None:
+        self.busy = False
+        self.notify(message.text, title="Could not continue", severity="error", markup=False,
+                    timeout=8)
+        if message.leave and self.app.screen is self:
+            self.dismiss()
+
+    # -- showing ----------------------------------------------------------------
+
+    @property
+    def form(self) -> AnswerForm | None:
+        """The form on screen (others of other shapes may be mounted, hidden)."""
+        return self._shown_form
+
+    def _form(self) -> AnswerForm | None:
+        return self._shown_form
+
+    def _current(self) -> Shown | None:
+        view = self.view
+        if view is None:
+            return None
+        if self._viewing is not None:
+            answer = view.answers[self._viewing]
+            return Shown(answer.event, answer.number, self._viewing)
+        if view.question is not None:
+            return Shown(view.question, view.position, None)
+        return None
+
+    async def _redraw(self) -> None:
+        view = self.view
+        assert view is not None
+        shown = self.shown = self._current()
+        note = self.query_one("#question-note", Static)
+        prompt = self.query_one("#question-prompt", Static)
+        number = shown.number if shown else len(view.answers)
+        self.query_one("#progress-label", Static).update(
+            plain(f"Question {number} of {view.total}")
+        )
+        bar = self.query_one(ProgressBar)
+        bar.update(total=view.total, progress=min(number - 1, view.total) if shown else view.total)
+        if shown is None:
+            await self._drop_forms()
+            self._show_stopped(view, prompt, note)
+        else:
+            prompt.update(plain(shown.event.message))
+            values, why = self._prefill(shown)
+            if why or note.display:
+                note.update(plain(why))
+            classes = {"-shown"} if why else set()
+            if shown.answer_index is not None:
+                classes.add("-revisit")
+            if set(note.classes) != classes:  # restyling costs a pass: only on change
+                note.set_classes(" ".join(sorted(classes)))
+            form = await self._form_for(shown.event, values)
+            form.focus_first()
+            main = self.query_one("#question-main", VerticalScroll)
+            if main.scroll_y:
+                main.scroll_home(animate=False)
+        actions = self.query_one("#question-actions")
+        if actions.display != (shown is not None):
+            actions.display = shown is not None
+        back = self.query_one("#back-button", Button)
+        if back.disabled != (not self._can_back()):
+            back.disabled = not self._can_back()
+        # The side panel follows once the question is painted (_after_layout): the
+        # question is what a person waits for. (Progress above is a layout change.)
+        self.panel_pending = True
+        bindings = (self._can_back(), shown is not None)
+        if bindings != self._bindings_state:  # the footer recomposes on a refresh: only on change
+            self._bindings_state = bindings
+            self.refresh_bindings()
+        self.rendered += 1
+
+    def _after_layout(self, _screen: Screen) -> None:
+        if self.panel_pending:
+            self._update_panel()
+
+    def _update_panel(self) -> None:
+        view = self.view
+        if view is not None:
+            self.query_one(AnswersPanel).show(
+                view.answers, viewing=self._viewing, pending=view.question,
+            )
+        self.panel_pending = False
+
+    async def _form_for(
+        self, event: InputRequiredEvent, values: dict[str, Any] | None
+    ) -> AnswerForm:
+        """A form showing ``event``: one already mounted for a question of the same
+        shape, loaded anew, else a new one. Forms are kept (hidden) by shape, so a
+        questionnaire that mixes kinds mounts each kind of form once."""
+        slot = self.query_one("#form-slot", Vertical)
+        shape = AnswerForm.shape(event)
+        form = self._forms.get(shape)
+        if form is None or not form.load(event, values=values):
+            if form is not None:
+                await form.remove()
+            form = AnswerForm(event, values=values)
+            self._forms[shape] = form
+            await slot.mount(form)
+        for other in self._forms.values():
+            if other.display != (other is form):
+                other.display = other is form
+        self._shown_form = form
+        return form
+
+    async def _drop_forms(self) -> None:
+        await self.query_one("#form-slot", Vertical).remove_children()
+        self._forms.clear()
+        self._shown_form = None
+
+    def _show_stopped(self, view: RunView, prompt: Static, note: Static) -> None:
+        if view.status == FAILED:
+            prompt.update(plain("A step of this flow failed."))
+            note.update(plain(
+                f"{view.error or 'No reason was recorded.'}\n"
+                "Press ctrl+r to run the step again; your answers are kept."
+            ))
+        elif view.status == RUNNING:
+            prompt.update(plain("This session is running in another window."))
+            note.update(plain("Press ctrl+r to reload when it has moved on."))
+        else:
+            prompt.update(plain(f"This session is {view.status}."))
+            note.update(plain("Press esc to go back to your sessions."))
+        note.set_classes("-shown -problem")
+
+    def _prefill(self, shown: Shown) -> tuple[dict[str, Any] | None, str]:
+        """Values to put in the form first, and a note saying where they came from."""
+        if shown.answer_index is not None:
+            return None, (
+                f"Your answer to question {shown.number}. Continue to keep it, or change it "
+                "and continue: that starts a new branch and keeps this one."
+            )
+        view = self.view
+        assert view is not None
+        draft = self.hitl.drafts.get(view.question_checkpoint or "")
+        if draft is not None:
+            return draft, ""
+        carried = self._carried.get(_key(shown.event))
+        if carried is not None:
+            return carried, "Filled in from your answer on the earlier branch — check it."
+        return None, ""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self._can_back()
+        if action == "submit":
+            return self.shown is not None
+        return True
+
+    # -- moving -----------------------------------------------------------------
+
+    def _can_back(self) -> bool:
+        view = self.view
+        if view is None or not view.answers:
+            return False
+        return self._viewing is None or self._viewing > 0
+
+    def keep_draft(self) -> None:
+        """Remember what was typed into the pending question before leaving it."""
+        view, form = self.view, self._form()
+        if view is None or form is None or self._viewing is not None:
+            return
+        key = view.question_checkpoint or ""
+        try:
+            values = form.values()
+        except ValidationError:
+            return
+        if view.question is not None and values != view.question.answers():
+            self.hitl.drafts[key] = values
+        else:
+            self.hitl.drafts.pop(key, None)
+
+    async def go_to(self, index: int | None) -> None:
+        """Show answer ``index`` (0-based) or, for None, the pending question."""
+        if self.view is None or index == self._viewing:
+            return
+        self.keep_draft()
+        if index is not None and not 0 <= index < len(self.view.answers):
+            return
+        self._viewing = index
+        self.busy = True
+        try:
+            await self._redraw()
+        finally:
+            self.busy = False
+
+    async def action_back(self) -> None:
+        if self.busy or not self._can_back():
+            return
+        assert self.view is not None
+        await self.go_to(
+            len(self.view.answers) - 1 if self._viewing is None else self._viewing - 1
+        )
+
+    def action_submit(self) -> None:
+        form = self._form()
+        if form is not None and not self.busy:
+            form.submit()
+
+    def action_sessions(self) -> None:
+        self.keep_draft()
+        self.dismiss()
+
+    def action_history(self) -> None:
+        self.hitl.open_history(self.run_id)
+
+    def action_reload(self) -> None:
+        if self.busy:
+            return
+        view = self.view
+        if view is not None and view.status == FAILED:
+            self._work(lambda: self.Loaded(run_view.resume(self._ckptr(), self.run_id)))
+        else:
+            self._work(self._load_job)
+
+    @on(Button.Pressed, "#continue-button")
+    def _continue_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#back-button")
+    async def _back_pressed(self) -> None:
+        await self.action_back()
+
+    async def on_answers_panel_jump(self, message: AnswersPanel.Jump) -> None:
+        if not self.busy:
+            await self.go_to(message.index)
+
+    async def on_answer_form_submitted(self, message: AnswerForm.Submitted) -> None:
+        message.stop()
+        shown, view = self.shown, self.view
+        if self.busy or shown is None or view is None:
+            return
+        values = message.values
+        try:
+            answered = shown.event.answered(values)  # the engine's own check
+        except ValidationError as exc:
+            message.form.show_errors(exc)
+            return
+        message.form.clear_errors()
+        ckptr_run = self.run_id
+        if shown.answer_index is None:
+            at = view.question_checkpoint or ""
+            self.hitl.drafts.pop(at, None)
+            self._carried.pop(_key(shown.event), None)
+            self._work(lambda: self.Loaded(
+                run_view.answer(self._ckptr(), ckptr_run, at, values)
+            ))
+            return
+        answer = view.answers[shown.answer_index]
+        if answered.model_dump() == answer.event.model_dump():
+            later = shown.answer_index + 1
+            await self.go_to(later if later < len(view.answers) else None)
+            return
+        for other in view.answers[shown.answer_index + 1:]:
+            self._carried[_key(other.event)] = other.event.answers()
+        draft = self.hitl.drafts.get(view.question_checkpoint or "")
+        if view.question is not None and draft is not None:
+            self._carried[_key(view.question)] = draft
+        self._work(lambda: self.Loaded(
+            run_view.change_answer(self._ckptr(), answer.checkpoint_id, answered),
+            branched=True,
+        ))
+
+
+def _key(event: InputRequiredEvent) -> tuple[str, str]:
+    return type(event).__name__, event.message
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, HitlError | KeyError):
+        text = str(exc)
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return text or type(exc).__name__

@@ -1,0 +1,314 @@
+"""ReviewScreen: a completed run's answers, its result, and export.
+
+Every answer that stands in the run's lineage is listed with its question, in
+the order asked. Picking one (enter, a click, or e) opens it in a form: a
+changed answer starts a new branch from it (``run_from``), which goes on to the
+new run's next question, or to its review when it completes straight away. The
+run reviewed is kept as it was. Export writes Markdown or JSON
+(:mod:`tui.export`) to the exports folder (:func:`tui.locations.exports_dir`).
+
+Store reads and writes, the flow's steps and export files run in thread
+workers that post a message back. Answers are shown as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.highlight import highlight
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Header, ListItem, ListView, Static
+
+from hitl import COMPLETED, InputRequiredEvent, RunInfo, WorkflowCheckpointer
+from tui.app.screens.edit_event import EditEventScreen, describe, go_to_run
+from tui.app.text import plain
+from tui.app.widgets.answer_field import field_title
+from tui.app.widgets.footer import Footer
+from tui.sessions import locations
+from tui.sessions.export import export_data, export_markdown, run_result
+from tui.sessions.run_view import Answer, RunView, load_run
+from tui.sessions.text import dumps
+
+if TYPE_CHECKING:
+    from tui.app.app import HitlApp
+
+FORMATS = {"md": "Markdown", "json": "JSON"}
+
+
+# -- what the screen shows, read off the UI thread ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    view: RunView
+    """The run's standing answers in the order asked (each with the ``human``
+    checkpoint an edit branches from), its status."""
+    title: str
+    done: bool
+    result: Any
+
+    @property
+    def answers(self) -> tuple[Answer, ...]:
+        return self.view.answers
+
+
+def load_review(ckptr: WorkflowCheckpointer, run_id: str) -> Review:
+    """The run's standing answers and its result (blocking)."""
+    view = load_run(ckptr, run_id)
+    done, result = run_result(ckptr, run_id)
+    return Review(view=view, title=ckptr.workflow.title or view.flow, done=done, result=result)
+
+
+def export_file(ckptr: WorkflowCheckpointer, run_id: str, fmt: str, folder: Path) -> Path:
+    """Write the run's export (``md`` or ``json``) into ``folder``; its path (blocking)."""
+    if fmt == "json":
+        text = dumps(export_data(ckptr, run_id)) + "\n"
+    else:
+        text = export_markdown(ckptr, run_id)
+    path = folder / f"hitl-{ckptr.get_run(run_id).flow}-{run_id}.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- the screen ---------------------------------------------------------------------------
+
+
+class AnswerItem(ListItem):
+    """One answer: its question and what was answered."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__(classes="review-answer")
+        self.answer = answer
+
+    def compose(self) -> ComposeResult:
+        event = self.answer.event
+        yield Static(plain(f"{self.answer.number}. {event.message}", "bold"),
+                     classes="answer-prompt")
+        yield Static(answer_text(event), classes="answer-text")
+
+
+class ReviewScreen(Screen[None]):
+    """Every answer of ``run_id``'s lineage, each editable; the result; export."""
+
+    CSS_PATH = "review.tcss"
+    AUTO_FOCUS = "#review-answers"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "Edit", id="review.edit",
+                tooltip="Change the picked answer (starts a new branch)"),
+        Binding("m", "export('md')", "Markdown", id="review.export_md",
+                tooltip="Export the answers and result to a Markdown file"),
+        Binding("j", "export('json')", "JSON", id="review.export_json",
+                tooltip="Export the answers and result to a JSON file"),
+        Binding("h", "history", "History", id="review.history",
+                tooltip="The session's runs and checkpoints"),
+        Binding("escape", "back", "Back", id="review.back"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, review: Review) -> None:
+            super().__init__()
+            self.review = review
+
+    class Exported(Message):
+        def __init__(self, path: Path, fmt: str) -> None:
+            super().__init__()
+            self.path = path
+            self.fmt = fmt
+
+    class Problem(Message):
+        def __init__(self, text: str, title: str = "Review") -> None:
+            super().__init__()
+            self.text = text
+            self.title = title
+
+    def __init__(self, run_id: str, flow: str | None = None) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.flow = flow
+        self.review: Review | None = None
+        self.exported: list[Path] = []
+        """The files written by export, latest last."""
+
+    @property
+    def hitl(self) -> HitlApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(plain("Loading…"), id="review-head")
+        yield ListView(id="review-answers")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Review"
+        self._work(self._load_job)
+
+    # -- workers ----------------------------------------------------------------
+
+    def _work(self, job: Callable[[], Message], group: str = "review-io") -> None:
+        self.run_worker(
+            lambda: self.post_message(self._guarded(job)),
+            thread=True, exclusive=True, group=group, exit_on_error=False,
+        )
+
+    def _guarded(self, job: Callable[[], Message]) -> Message:
+        try:
+            return job()
+        except OSError as exc:
+            return self.Problem(f"Could not write the export: {describe(exc)}", "Export failed")
+        except Exception as exc:
+            return self.Problem(describe(exc))
+
+    def _ckptr(self) -> WorkflowCheckpointer:
+        if self.flow is None:
+            self.flow = self.hitl.flow_of(self.run_id)
+        return self.hitl.checkpointer(self.flow)
+
+    def _load_job(self) -> Message:
+        return self.Loaded(load_review(self._ckptr(), self.run_id))
+
+    # -- what the workers say ---------------------------------------------------
+
+    async def on_review_screen_loaded(self, message: Loaded) -> None:
+        self.review = review = message.review
+        self.sub_title = f"Review · {review.title}"
+        self.query_one("#review-head", Static).update(review_head(review))
+        answers = self.query_one(ListView)
+        await answers.clear()
+        items: list[ListItem] = [AnswerItem(a) for a in review.answers]
+        result = ListItem(
+            Static(plain("Result", "bold"), classes="answer-prompt"),
+            Static(result_body(review), classes="answer-text"),
+            id="review-result", classes="review-result", disabled=True,
+        )
+        await answers.extend([*items, result])
+        if review.answers:
+            answers.index = 0
+
+    def on_review_screen_exported(self, message: Exported) -> None:
+        self.exported.append(message.path)
+        self.notify(f"Wrote {message.path}", title=f"Exported {FORMATS[message.fmt]}",
+                    markup=False, timeout=8)
+
+    def on_review_screen_problem(self, message: Problem) -> None:
+        self.notify(message.text, title=message.title, severity="error", markup=False,
+                    timeout=8)
+        if self.review is None:  # the run could not be read at all: nothing to show
+            self.dismiss()
+
+    # -- actions ----------------------------------------------------------------
+
+    @on(ListView.Selected, "#review-answers")
+    def _picked(self, event: ListView.Selected) -> None:
+        if isinstance(event.item, AnswerItem):
+            self._edit(event.item.answer)
+
+    def action_edit(self) -> None:
+        item = self.query_one(ListView).highlighted_child
+        if isinstance(item, AnswerItem):
+            self._edit(item.answer)
+        else:
+            self.notify("Pick an answer first.", severity="warning", markup=False)
+
+    def _edit(self, answer: Answer) -> None:
+        if self.review is None:
+            return
+        self.app.push_screen(
+            EditEventScreen(
+                self._ckptr(), answer.checkpoint_id, answer.event,
+                title=f"Change answer {answer.number}",
+                note="Saving branches from this answer; the run you reviewed is kept.",
+            ),
+            self._edited,
+        )
+
+    def _edited(self, run: RunInfo | None) -> None:
+        if run is None:
+            return
+        self.notify("Continuing on a new branch. The run you reviewed is kept in the history.",
+                    title="Answer changed", markup=False)
+        self.dismiss()
+        go_to_run(self.app, run)
+
+    def action_export(self, fmt: str) -> None:
+        if fmt not in FORMATS or self.review is None:
+            return
+        run_id = self.run_id
+        self._work(
+            lambda: self.Exported(
+                export_file(self._ckptr(), run_id, fmt, locations.exports_dir()), fmt
+            ),
+            group="review-export",
+        )
+
+    def action_history(self) -> None:
+        self.hitl.open_history(self.run_id)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+# -- text ---------------------------------------------------------------------------------
+
+
+def value_text(value: Any) -> Text:
+    """An answer's value as a person reads it (never markup)."""
+    if value is None or value == "" or value == [] or (isinstance(value, str)
+                                                        and not value.strip()):
+        return Text("(no answer)", style="dim italic")
+    if isinstance(value, bool):
+        return Text("yes" if value else "no")
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return Text("\n".join(f"• {item}" for item in value))
+    if isinstance(value, dt.date):
+        return Text(value.isoformat())
+    return Text(str(value))
+
+
+def answer_text(event: InputRequiredEvent) -> Text:
+    """The answer fields of ``event``: the value alone for one field, else label: value."""
+    rules = type(event).answer_rules
+    if len(rules) == 1:
+        name = next(iter(rules))
+        return value_text(getattr(event, name))
+    text = Text()
+    for i, (name, rule) in enumerate(rules.items()):
+        if i:
+            text.append("\n")
+        text.append(f"{field_title(name, rule)}: ", style="bold")
+        text.append_text(value_text(getattr(event, name)))
+    return text
+
+
+def review_head(review: Review) -> Text:
+    head = Text()
+    count = len(review.answers)
+    head.append(review.title, style="bold")
+    head.append(f" · {review.view.status} · {count} answer{'s' if count != 1 else ''}")
+    head.append(f" · run {review.view.run_id}", style="dim")
+    if review.view.status != COMPLETED:
+        head.append("\nThis run has not completed: its answers so far.", style="italic")
+    head.append("\nEnter or click an answer to change it (that starts a new branch).",
+                style="dim")
+    return head
+
+
+def result_body(review: Review) -> Content | Text:
+    if not review.done:
+        return Text("(the run has not completed)", style="dim italic")
+    result = review.result
+    if isinstance(result, str):
+        return Text(result)
+    return highlight(json.dumps(result, indent=2, ensure_ascii=False), language="json")

@@ -1,0 +1,197 @@
+"""Answer fields typed as text: one line (Input) or many (TextArea).
+
+TextField (text), LongTextField (long text, wraps), NumberField (integer,
+number), DateField (YYYY-MM-DD), ListField (one item a line) and JsonField
+(any other value of an event being edited, as JSON).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.validation import Failure, ValidationResult, Validator
+from textual.widgets import Input, TextArea
+
+from tui.app.widgets.answer_field import AnswerField, UnreadableInput
+
+
+class AnswerTextArea(TextArea):
+    """A TextArea that survives being painted while its component styles are missing.
+
+    Textual 8.2 may ask a TextArea to render just before its component styles are
+    resolved, or just after it was removed (a form replaced by the next
+    question's), and its theme then raises ``KeyError: 'text-area--gutter'``
+    (Textualize/textual#6528). That frame is painted blank and redone.
+    """
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        try:
+            return super().render_lines(crop)
+        except KeyError:
+            if self.is_attached:
+                self.refresh()
+            return [Strip.blank(crop.width)] * crop.height
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class TextField(AnswerField):
+    """One line of text. Enter moves on (or submits, on the form's last field)."""
+
+    one_line = True
+    reusable = True
+
+    def compose_input(self) -> ComposeResult:
+        yield Input(_text(self.initial), classes="field-input", placeholder="Type your answer")
+
+    def set_value(self, value: Any) -> None:
+        self.query_one(Input).value = _text(value)
+
+    def value(self) -> str:
+        return self.query_one(Input).value
+
+
+class LongTextField(AnswerField):
+    """Several lines of text that wrap; ctrl+s submits (Enter is a new line)."""
+
+    placeholder = "Type your answer — Enter starts a new line, ctrl+s submits"
+    reusable = True
+
+    def compose_input(self) -> ComposeResult:
+        yield AnswerTextArea(
+            self.text_of(self.initial), soft_wrap=True, tab_behavior="focus",
+            classes="field-input", placeholder=self.placeholder,
+        )
+
+    def text_of(self, value: Any) -> str:
+        return _text(value)
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.move_cursor(area.document.end)  # typing goes on from what is there
+
+    def set_value(self, value: Any) -> None:
+        area = self.query_one(TextArea)
+        area.load_text(self.text_of(value))
+        area.move_cursor(area.document.end)
+
+    def value(self) -> Any:
+        return self.query_one(TextArea).text
+
+
+class ListField(LongTextField):
+    """A list, one item a line; blank lines are left out."""
+
+    placeholder = "One item a line — ctrl+s submits"
+
+    def text_of(self, value: Any) -> str:
+        if isinstance(value, (list, tuple, set)):
+            return "\n".join(str(item) for item in value)
+        return _text(value)
+
+    def value(self) -> list[str]:
+        return [line.strip() for line in self.query_one(TextArea).text.splitlines() if line.strip()]
+
+
+class JsonField(LongTextField):
+    """Any other value of an event under edit, as JSON text."""
+
+    placeholder = "JSON"
+
+    def text_of(self, value: Any) -> str:
+        return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+    def value(self) -> Any:
+        text = self.query_one(TextArea).text
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise UnreadableInput(f"not valid JSON ({exc})") from None
+
+
+class NumberField(AnswerField):
+    """A whole number (integer) or a number; empty is no answer."""
+
+    one_line = True
+    reusable = True
+
+    def _whole(self) -> bool:
+        return self.rules is not None and self.rules.kind == "integer"
+
+    def compose_input(self) -> ComposeResult:
+        whole = self._whole()
+        yield Input(
+            _text(self.initial),
+            type="integer" if whole else "number",
+            classes="field-input",
+            placeholder="A whole number" if whole else "A number",
+        )
+
+    def set_value(self, value: Any) -> None:
+        field = self.query_one(Input)
+        whole = self._whole()
+        field.type = "integer" if whole else "number"
+        field.placeholder = "A whole number" if whole else "A number"
+        field.value = _text(value)
+
+    def value(self) -> int | float | None:
+        text = self.query_one(Input).value.strip()
+        if not text:
+            return None
+        whole = self.rules is not None and self.rules.kind == "integer"
+        try:
+            return int(text) if whole else float(text)
+        except ValueError:
+            raise UnreadableInput(
+                "must be a whole number" if whole else "must be a number"
+            ) from None
+
+
+class IsoDate(Validator):
+    """A date written YYYY-MM-DD (empty passes: whether one is needed is a rule)."""
+
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.success()
+        try:
+            dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return ValidationResult([Failure(self, value, "a date is written YYYY-MM-DD")])
+        return self.success()
+
+
+def _date_text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else _text(value)
+
+
+class DateField(AnswerField):
+    """A date, YYYY-MM-DD; checked as it is typed."""
+
+    one_line = True
+    reusable = True
+
+    def compose_input(self) -> ComposeResult:
+        yield Input(
+            _date_text(self.initial), validators=[IsoDate()], classes="field-input",
+            placeholder="YYYY-MM-DD", max_length=10,
+        )
+
+    def set_value(self, value: Any) -> None:
+        self.query_one(Input).value = _date_text(value)
+
+    def value(self) -> str | None:
+        text = self.query_one(Input).value.strip()
+        if not text:
+            return None
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            raise UnreadableInput("a date is written YYYY-MM-DD, e.g. 2025-03-31") from None
+        return text

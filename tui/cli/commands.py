@@ -1,0 +1,433 @@
+"""What each headless `hitl` command does (:mod:`tui.launch` opens the terminal UI).
+
+Each command takes the :class:`~tui.workspace.Workspace` and the parsed
+arguments, prints its output, and returns the exit status; errors are raised
+and :mod:`tui.cli` turns them into one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from flows.registry import BUILT_IN, SHIPPED_DIR
+from flows.schema import answers_schema
+from hitl import (
+    COMPLETED,
+    FAILED,
+    Checkpoint,
+    HitlError,
+    InputRequiredEvent,
+    RunHandler,
+    WorkflowCheckpointer,
+    retention,
+)
+from tui.cli import render
+from tui.sessions.answering import (
+    AnswerError,
+    answer_now,
+    apply_answers,
+    parse_sets,
+    read_answers_file,
+)
+from tui.sessions.export import export_data, export_markdown, lineage_answers, run_result
+from tui.sessions.summary import progress, status_of, summarize
+from tui.sessions.text import dumps, one_line, when
+from tui.sessions.workspace import Workspace, drive
+
+USAGE = 2
+
+
+class CommandError(Exception):
+    """A command that cannot do what was asked; ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class RunFailed(Exception):
+    """A flow's step raised: the run is stored as failed with that error."""
+
+
+def describe(exc: ValidationError) -> str:
+    """``objective: an answer is required; notes: at most 4000 characters, got 4100``."""
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or exc.title
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+@contextmanager
+def stepping(run_id: str) -> Iterator[None]:
+    """Around code that drives a run: a flow step's own error becomes ``RunFailed``."""
+    try:
+        yield
+    except (HitlError, ValidationError, AnswerError, CommandError):
+        raise
+    except Exception as exc:
+        raise RunFailed(f"run {run_id} failed in a step: {type(exc).__name__}: {exc}") from exc
+
+
+def go(handler: RunHandler) -> None:
+    """Drive a run until it waits or ends."""
+    with stepping(handler.run_id):
+        drive(handler)
+
+
+def out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+# -- flows and schema -------------------------------------------------------------------
+
+
+def cmd_flows(ws: Workspace, args: argparse.Namespace) -> int:
+    registry = ws.flows
+    problems = [p.message for p in registry.problems]
+    if args.json:
+        out(dumps({
+            "flows": [
+                {"name": e.name, "title": e.title, "description": e.description,
+                 "source": _source(e.source)}
+                for e in registry.values()
+            ],
+            "user_dir": str(ws.flows_dir),
+            "problems": problems,
+        }))
+        return 0
+    width = max((len(name) for name in registry), default=0) + 2
+    for entry in registry.values():
+        out(f"{entry.name:<{width}}{entry.title or entry.name} ({_source(entry.source)})")
+        if entry.description:
+            out(f"{'':<{width}}{one_line(entry.description)}")
+    out()
+    out("Start one with: hitl new NAME")
+    out(f"Your own questionnaires (*.toml) are read from {ws.flows_dir}")
+    for problem in problems:
+        print(f"hitl: warning: left out {one_line(problem)}", file=sys.stderr)
+    return 0
+
+
+def _source(source: str) -> str:
+    if source == BUILT_IN:
+        return BUILT_IN
+    path = Path(source)
+    return "shipped" if path.parent == SHIPPED_DIR else str(path)
+
+
+def cmd_schema(ws: Workspace, args: argparse.Namespace) -> int:
+    out(dumps(answers_schema(ws.workflow(args.flow))))
+    return 0
+
+
+# -- sessions and runs ------------------------------------------------------------------
+
+
+def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
+    sessions = summarize(ws.store, ws.workflows)
+    if args.json:
+        out(dumps([
+            {
+                "session": s.session, "run_id": s.run_id, "flow": s.flow, "title": s.title,
+                "status": s.status, "answered": s.answered, "total": s.total,
+                "progress": s.progress, "branches": s.branches,
+                "updated_at": s.updated_at.isoformat(), "question": s.question, "error": s.error,
+            }
+            for s in sessions
+        ]))
+        return 0
+    if not sessions:
+        out(f"No sessions yet in {ws.db_path}.")
+        out("Start one with: hitl new FLOW   (hitl flows lists them)")
+        return 0
+    width = ws.short_width()
+    rows = [
+        (s.run_id[:width], s.flow, s.status, s.progress, str(s.branches),
+         when(s.updated_at)[:16], one_line(s.title, 48))
+        for s in sessions
+    ]
+    out(render.table(
+        ("RUN", "FLOW", "STATUS", "PROGRESS", "BRANCHES", "LAST CHANGE", "TITLE"), rows, right=(4,),
+    ))
+    return 0
+
+
+def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
+    run = ws.find_run(args.run)
+    ckptr = ws.run_checkpointer(run)
+    info = ckptr.get_run(run.run_id)
+    records = ws.store.run_checkpoints(run.run_id)
+    answers = lineage_answers(ckptr, run.run_id)
+    pending, number, total = _pending(ckptr, run.run_id)
+    done, result = run_result(ckptr, run.run_id)
+    question = None
+    if pending is not None:
+        question = render.question_data(pending[1], pending[0].id, number, total)
+    if args.json:
+        out(dumps({
+            "run_id": info.run_id, "flow": info.flow, "session": info.session,
+            "status": status_of(info), "branched_from": info.branched_from,
+            "created_at": info.created_at.isoformat(), "updated_at": info.updated_at.isoformat(),
+            "error": info.error,
+            "checkpoints": [
+                {"id": r.id, "seq": r.seq, "step": r.step, "input": r.input_type,
+                 "output": r.output_type, "created_at": _iso(r.created_at)}
+                for r in records
+            ],
+            "answers": [{"id": a.id, "question": a.question, "value": a.value} for a in answers],
+            "question": question,
+            "result": result,
+        }))
+        return 0
+    title = ckptr.workflow.title
+    head = [
+        ("Run", info.run_id),
+        ("Flow", f"{info.flow} ({title})" if title else info.flow),
+        ("Session", info.session),
+        ("Status", status_of(info)),
+    ]
+    if info.branched_from:
+        origin = ckptr.get_checkpoint(info.branched_from)
+        head.append(("Branched", f"from checkpoint {origin.seq} of run {origin.run_id}"))
+    head += [("Started", when(info.created_at)), ("Changed", when(info.updated_at))]
+    if info.error:
+        head.append(("Error", one_line(info.error)))
+    for key, value in head:
+        out(f"{key + ':':<10}{value}")
+    out()
+    out("Checkpoints")
+    if records:
+        rows = [
+            (str(r.seq), r.step, f"{r.input_type} -> {r.output_type}",
+             when(_utc(r.created_at)))
+            for r in records
+        ]
+        out(_indent(render.table(("SEQ", "STEP", "INPUT -> OUTPUT", "TIME"), rows, right=(0,))))
+    else:
+        out("  (none yet)")
+    out()
+    out("Answers")
+    for answer in answers:
+        out(f"  {answer.id}: {render.value_text(answer.value, '    ')}")
+    if not answers:
+        out("  (none yet)")
+    if pending is not None:
+        out()
+        out(render.question_text(pending[1], info.run_id, number, total))
+    elif done:
+        out()
+        out("Result")
+        out(_indent(render.result_text(result)))
+    return 0
+
+
+def _pending(
+    ckptr: WorkflowCheckpointer, run_id: str
+) -> tuple[tuple[Checkpoint, InputRequiredEvent] | None, int, int]:
+    """The run's pending question (with the checkpoint that asked it), the number
+    it would have (one past the answers given), and how many questions there are."""
+    answered, total = progress(ckptr, run_id)
+    return ckptr.pending_question(run_id), answered + 1, max(total, answered + 1)
+
+
+def _utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def _iso(seconds: float) -> str:
+    return _utc(seconds).isoformat()
+
+
+def _indent(text: str, by: str = "  ") -> str:
+    return "\n".join(by + line if line else line for line in text.split("\n"))
+
+
+# -- starting and answering -------------------------------------------------------------
+
+
+def cmd_new(ws: Workspace, args: argparse.Namespace) -> int:
+    """``hitl new FLOW --answers FILE`` (without a file, :mod:`tui.launch` opens the UI)."""
+    workflow = ws.workflow(args.flow)
+    answers = read_answers_file(args.answers)  # a bad file starts no run
+    ckptr = ws.checkpointer(workflow)
+    handler = ckptr.run()
+    if not args.json:
+        out(handler.run_id)
+    go(handler)
+    applied = _apply(ckptr, handler.run_id, answers)
+    if ckptr.get_run(handler.run_id).status == COMPLETED:
+        _note_unused(args.answers, set(answers) - applied)
+    return report(ckptr, handler.run_id, json=args.json)
+
+
+def cmd_answer(ws: Workspace, args: argparse.Namespace) -> int:
+    run = ws.find_run(args.run)
+    ckptr = ws.run_checkpointer(run)
+    sets = parse_sets(args.set or [])
+    answers = read_answers_file(args.answers) if args.answers is not None else None
+    _ready_to_answer(ckptr, run.run_id)
+    pending = ckptr.pending_question(run.run_id)
+    assert pending is not None  # _ready_to_answer made sure
+    if not sets and answers is None and type(pending[1]).answer_rules:
+        raise CommandError(
+            "nothing to answer with: give --set FIELD=VALUE or --answers FILE "
+            f"(hitl show {run.run_id} shows the question)", USAGE,
+        )
+    if answers is None:
+        with stepping(run.run_id):
+            answer_now(ckptr, run.run_id, sets, text=True)
+        _settled(ckptr, run.run_id)
+    else:
+        used = _apply(ckptr, run.run_id, answers)
+        if not used:
+            wanted = ", ".join(type(pending[1]).answer_rules) or "nothing"
+            raise CommandError(
+                f"{_name(args.answers)} answers nothing the run asks now: its question "
+                f"wants {wanted}"
+            )
+    if not args.json:
+        out(run.run_id)
+    return report(ckptr, run.run_id, json=args.json)
+
+
+def _name(path: str) -> str:
+    return "standard input" if path == "-" else path
+
+
+def _ready_to_answer(ckptr: WorkflowCheckpointer, run_id: str) -> None:
+    """Make sure the run waits on a question: resume one a crash cut off; else say why not."""
+    info = ckptr.get_run(run_id)
+    if info.interrupted:
+        go(ckptr.resume(run_id))
+        info = ckptr.get_run(run_id)
+    if ckptr.pending_question(run_id) is not None:
+        return
+    if info.status == COMPLETED:
+        raise CommandError(
+            f"run {run_id} is completed: there is no question to answer "
+            f"(hitl export {run_id} --format md shows its answers)"
+        )
+    if info.status == FAILED:
+        raise CommandError(
+            f"run {run_id} failed in a step ({one_line(info.error or '')}); "
+            "there is no question to answer"
+        )
+    raise CommandError(f"run {run_id} has no question pending (it is {status_of(info)})")
+
+
+def _apply(ckptr: WorkflowCheckpointer, run_id: str, answers: dict[str, Any]) -> set[str]:
+    """Apply an answers file; the names it used. An invalid answer's error says
+    which run now waits at that question."""
+    try:
+        with stepping(run_id):
+            applied = apply_answers(ckptr, run_id, answers)
+    except ValidationError as exc:
+        raise CommandError(f"{describe(exc)} (run {run_id} waits at that question)") from None
+    except AnswerError as exc:
+        raise CommandError(f"{exc} (run {run_id} waits at that question)") from None
+    _settled(ckptr, run_id)
+    return applied.used
+
+
+def _settled(ckptr: WorkflowCheckpointer, run_id: str) -> None:
+    """Raise the step's error if answering made the run fail."""
+    info = ckptr.get_run(run_id)
+    if info.status == FAILED:
+        raise RunFailed(f"run {run_id} failed in a step: {one_line(info.error or '')}")
+
+
+def _note_unused(path: str, unused: set[str]) -> None:
+    if unused:
+        names = ", ".join(sorted(unused))
+        print(f"hitl: note: {_name(path)}: not asked, not used: {names}", file=sys.stderr)
+
+
+def report(ckptr: WorkflowCheckpointer, run_id: str, *, json: bool) -> int:
+    """After answering: the run's pending question, or its result."""
+    info = ckptr.get_run(run_id)
+    pending, number, total = _pending(ckptr, run_id)
+    answered = number - 1
+    done, result = run_result(ckptr, run_id)
+    if json:
+        out(dumps({
+            "run_id": run_id, "flow": info.flow, "session": info.session,
+            "status": status_of(info), "answered": answered,
+            "question": (
+                render.question_data(pending[1], pending[0].id, number, total)
+                if pending is not None else None
+            ),
+            "result": result,
+        }))
+    elif pending is not None:
+        out(render.question_text(pending[1], run_id, number, total))
+    elif done:
+        out(f"Completed: {answered} question{'s' if answered != 1 else ''} answered.")
+        out("Result:")
+        out(_indent(render.result_text(result)))
+        out("Export it with:")
+        out(f"  hitl export {run_id} --format md")
+    else:
+        out(f"The run is {status_of(info)}.")
+    return 0
+
+
+# -- export -----------------------------------------------------------------------------
+
+
+def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
+    run = ws.find_run(args.run)
+    ckptr = ws.run_checkpointer(run)
+    fmt = args.format
+    if fmt is None:
+        fmt = "json" if args.output and args.output.lower().endswith(".json") else "md"
+    if fmt == "json":
+        text = dumps(export_data(ckptr, run.run_id)) + "\n"
+    else:
+        text = export_markdown(ckptr, run.run_id)
+    if args.output is None or args.output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    path = Path(args.output).expanduser()
+    path.write_text(text, encoding="utf-8")
+    out(str(path))
+    return 0
+
+
+# -- retention --------------------------------------------------------------------------
+
+
+def cmd_delete(ws: Workspace, args: argparse.Namespace) -> int:
+    run = ws.find_run(args.run)
+    gone = retention.delete_run(ws.store, run.run_id)
+    out(f"deleted run {gone[0]}")
+    for run_id in gone[1:]:
+        out(f"deleted run {run_id} (branched from it)")
+    return 0
+
+
+def cmd_prune(ws: Workspace, args: argparse.Namespace) -> int:
+    if args.older_than < 0:
+        raise CommandError("--older-than takes a number of days, 0 or more", USAGE)
+    stale = retention.stale_sessions(ws.store, timedelta(days=args.older_than))
+    if not args.dry_run:
+        for runs in stale.values():
+            ws.store.delete_runs([r.run_id for r in runs])
+    verb = "would delete" if args.dry_run else "deleted"
+    for session, runs in stale.items():
+        latest = max(runs, key=lambda r: (r.updated_at, r.created_at))
+        branches = f", {len(runs)} runs" if len(runs) > 1 else ""
+        out(f"{verb} session {session} ({latest.flow}{branches}, "
+            f"completed {when(_utc(latest.updated_at))[:16]})")
+    if not stale:
+        out(f"nothing to prune: no completed session is older than {args.older_than:g} days")
+    return 0

@@ -1,0 +1,73 @@
+"""Opening the terminal UI from the `hitl` command: ``hitl``, ``hitl new FLOW``
+and ``hitl resume [RUN]``. Textual is imported here only when the UI opens, so
+the headless commands never load it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui.cli import commands
+from tui.cli.commands import USAGE, CommandError
+from tui.sessions.summary import INTERRUPTED, summarize
+from tui.sessions.workspace import Workspace
+
+
+def cmd_new(ws: Workspace, args: argparse.Namespace) -> int:
+    """``hitl new FLOW``: the UI on a new session of FLOW; with --answers, headless."""
+    if args.answers is not None:
+        return commands.cmd_new(ws, args)
+    ws.workflow(args.flow)  # an unknown flow fails here, before the UI opens
+    return open_ui(ws, flow=args.flow)
+
+
+def cmd_resume(ws: Workspace, args: argparse.Namespace) -> int:
+    """``hitl resume [RUN]``: the UI at RUN, or at the latest run that waits;
+    with --answers, answer headless instead."""
+    if args.run is not None:
+        run = ws.find_run(args.run)
+    else:
+        waiting = [
+            s for s in summarize(ws.store, ws.workflows) if s.status in ("waiting", INTERRUPTED)
+        ]
+        if not waiting:
+            raise CommandError(
+                "nothing to resume: no run is waiting (hitl list shows the sessions; "
+                "hitl new FLOW starts one)"
+            )
+        run = ws.find_run(waiting[0].run_id)
+    if args.answers is not None:
+        return commands.cmd_answer(ws, argparse.Namespace(
+            run=run.run_id, set=None, answers=args.answers, json=args.json,
+        ))
+    ws.run_checkpointer(run)  # a flow no longer installed fails here, before the UI opens
+    return open_ui(ws, run=run.run_id)
+
+
+def cmd_ui(ws: Workspace, args: argparse.Namespace) -> int:
+    return open_ui(ws)
+
+
+def open_ui(ws: Workspace, *, flow: str | None = None, run: str | None = None) -> int:
+    """Open the terminal UI on the workspace's store (at a new session of ``flow``,
+    or at ``run``), and return its exit status when it closes."""
+    try:
+        from tui.app import make_app
+    except ImportError as exc:
+        reason = "" if exc.name == "tui.app" else f" ({exc})"
+        message = f"the terminal UI is not available in this build{reason}"
+        raise CommandError(message, USAGE) from None
+    if not has_terminal():
+        raise CommandError(
+            "the terminal UI needs a terminal; without one, answer with "
+            "hitl new FLOW --answers FILE and hitl answer RUN --set FIELD=VALUE", USAGE,
+        )
+    app = make_app(ws.store, flows_dir=ws.flows_dir, open_flow=flow, open_run=run)
+    app.run()
+    return app.return_code or 0
+
+
+def has_terminal() -> bool:
+    """Whether the terminal UI can run here: standard input and output are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()

@@ -1,0 +1,249 @@
+"""The `hitl` command: the terminal UI, and headless commands for scripts.
+
+``main(argv)`` parses, runs one command and returns the exit status: 0 on
+success, 1 with a one-line reason on stderr when the command fails, 2 for a
+usage error. No traceback reaches the person (``HITL_DEBUG=1`` shows one).
+The headless commands never import textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from pydantic import ValidationError
+
+from flows.registry import UnknownFlow
+from hitl import HitlError, __version__
+from tui.cli import commands, launch
+from tui.sessions.answering import AnswerError
+from tui.sessions.workspace import Workspace
+
+DESCRIPTION = """\
+hitl: questionnaires in the terminal that you can leave and come back to.
+
+A flow asks you questions one at a time. Every answer is saved as it is given,
+so a session can be closed, resumed, rewound to an earlier answer and changed
+(the change starts a branch; nothing is lost). Run `hitl` alone to open the
+terminal UI; the commands below work without it, for scripts."""
+
+EPILOG = """\
+examples:
+  hitl                                   open the terminal UI
+  hitl flows                             the flows you can start
+  hitl new gather                        answer the gather flow in the terminal UI
+  hitl new gather --answers plan.json    answer it from a JSON file, headless
+  hitl answer 0193ab12 --set notes='none'  answer the question a run waits on
+  hitl export 0193ab12 --format md -o plan.md
+
+A run is named by its id or any unique start of it (hitl list shows them).
+The store is one SQLite file: --db PATH, else $HITL_DB, else hitl.db in your
+user data folder. Your own questionnaires (*.toml) are read from --flows-dir,
+else $HITL_FLOWS, else flows/ in that folder."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # The global options are accepted before or after the command
+    # (`hitl --db x list` and `hitl list --db x`); given after, they win.
+    common = argparse.ArgumentParser(add_help=False)
+    _store_options(common, argparse.SUPPRESS)
+
+    parser = argparse.ArgumentParser(
+        prog="hitl", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _store_options(parser, None)
+    parser.add_argument("--version", action="version", version=f"hitl {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+
+    def command(name: str, summary: str, func: Callable[..., int], description: str = "",
+                epilog: str = "") -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            name, help=summary, description=description or summary[:1].upper() + summary[1:] + ".",
+            epilog=epilog or None, parents=[common],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        p.set_defaults(func=func)
+        return p
+
+    p = command("flows", "list the flows you can start", commands.cmd_flows)
+    _json_option(p)
+
+    p = command(
+        "new", "start a session of a flow (terminal UI, or --answers FILE)",
+        launch.cmd_new,
+        description=(
+            "Start a new session of FLOW. Without --answers, the terminal UI opens on it.\n"
+            "With --answers FILE, the answers are taken from a JSON object of field names\n"
+            "and answers, question after question, as far as they go; then the run id is\n"
+            "printed, then the question it waits on (with the command that answers it) or\n"
+            "its result."
+        ),
+        epilog='example answers file for gather:\n  {"objective": "Ship v2", '
+               '"resources": "Two people", "approach": "Small steps", "notes": ""}\n'
+               "hitl schema FLOW prints the JSON Schema such a file follows.",
+    )
+    p.add_argument("flow", metavar="FLOW", help="the flow's name (hitl flows lists them)")
+    _answers_option(p)
+    _json_option(p)
+
+    p = command(
+        "resume", "open the terminal UI at a run's pending question", launch.cmd_resume,
+        description=(
+            "Open the terminal UI at RUN's pending question; without RUN, at the latest\n"
+            "run that waits (or that a crash interrupted). With --answers FILE, answer\n"
+            "headless instead, as hitl answer does."
+        ),
+    )
+    p.add_argument("run", metavar="RUN", nargs="?", help="a run id, or any unique start of one")
+    _answers_option(p)
+    _json_option(p)
+
+    p = command(
+        "answer", "answer the question a run waits on (--set or --answers)",
+        commands.cmd_answer,
+        description=(
+            "Answer the question RUN waits on, save the answer, and go on to the next\n"
+            "question. Prints the run id, then the next question or the result.\n\n"
+            "--set FIELD=VALUE is read by the field's kind: integer and number as numbers,\n"
+            "yes/no as yes, no, true, false, y, n, 1 or 0, a date as YYYY-MM-DD, multiple\n"
+            "choices and lists comma-separated (or --set repeated), text as it is.\n"
+            "--answers FILE answers from a JSON object, question after question."
+        ),
+        epilog="examples:\n  hitl answer 0193ab12 --set objective='Ship v2'\n"
+               "  hitl answer 0193ab12 --set areas=security --set areas=billing\n"
+               "  hitl answer 0193ab12 --answers rest.json",
+    )
+    p.add_argument("run", metavar="RUN", help="a run id, or any unique start of one")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument(
+        "--set", metavar="FIELD=VALUE", action="append",
+        help="an answer for a field of the pending question (repeat for several)",
+    )
+    _answers_option(how)
+    _json_option(p)
+
+    p = command("list", "list sessions: flow, title, status, progress, last change",
+                commands.cmd_list,
+                description=(
+                    "List the sessions in the store, those waiting for you first. RUN is the\n"
+                    "run to continue (the one changed last in the session)."
+                ))
+    _json_option(p)
+
+    p = command("show", "a run's checkpoints, answers, and question or result",
+                commands.cmd_show)
+    p.add_argument("run", metavar="RUN", help="a run id, or any unique start of one")
+    _json_option(p)
+
+    p = command(
+        "export", "write a run's answers and result as Markdown or JSON", commands.cmd_export,
+        description=(
+            "Export the answers given on the way to RUN (through the runs it branched\n"
+            "from) and its result, as Markdown or JSON, to standard output or a file."
+        ),
+    )
+    p.add_argument("run", metavar="RUN", help="a run id, or any unique start of one")
+    p.add_argument("--format", "-f", choices=("md", "json"),
+                   help="md or json (default: from the -o file's suffix, else md)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE and print its path (default: standard output)")
+
+    p = command("schema", "print the JSON Schema of a flow's answers", commands.cmd_schema,
+                description="Print the JSON Schema that a flow's answers file (--answers) "
+                            "follows.")
+    p.add_argument("flow", metavar="FLOW", help="the flow's name (hitl flows lists them)")
+
+    p = command("delete", "delete a run and the runs branched from it", commands.cmd_delete)
+    p.add_argument("run", metavar="RUN", help="a run id, or any unique start of one")
+
+    p = command(
+        "prune", "delete completed sessions older than DAYS", commands.cmd_prune,
+        description=(
+            "Delete the sessions, of every flow in the store, that completed and have\n"
+            "not changed for DAYS days. Sessions still waiting are always kept."
+        ),
+    )
+    p.add_argument("--older-than", metavar="DAYS", type=float, required=True,
+                   help="days since the session last changed")
+    p.add_argument("--dry-run", action="store_true", help="print what would go; delete nothing")
+    return parser
+
+
+def _store_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--db", metavar="PATH", default=default,
+        help="the store file (default: $HITL_DB, else hitl.db in your user data folder)",
+    )
+    parser.add_argument(
+        "--flows-dir", metavar="DIR", default=default,
+        help="the folder of your own *.toml questionnaires (default: $HITL_FLOWS, "
+             "else flows/ in your user data folder)",
+    )
+
+
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def _answers_option(parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup) -> None:
+    parser.add_argument(
+        "--answers", metavar="FILE",
+        help="a JSON object of field names and answers ('-' reads standard input)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `hitl` command with ``argv`` (default: the process's) and return
+    the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors: argparse has printed
+        return exc.code if isinstance(exc.code, int) else 2
+    func = getattr(args, "func", launch.cmd_ui)
+    workspace = None
+    try:
+        workspace = Workspace(args.db, args.flows_dir)
+        return func(workspace, args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`hitl list | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:
+        if os.environ.get("HITL_DEBUG"):
+            raise
+        message, code = _explain(exc)
+        print(f"hitl: error: {' '.join(message.split())}", file=sys.stderr)
+        return code
+    finally:
+        if workspace is not None:
+            workspace.close()
+
+
+def _explain(exc: Exception) -> tuple[str, int]:
+    """An error as one line a person can act on, and the exit status."""
+    if isinstance(exc, commands.CommandError):
+        return str(exc), exc.code
+    if isinstance(exc, ValidationError):
+        return commands.describe(exc), 1
+    if isinstance(exc, (HitlError, UnknownFlow, AnswerError, commands.RunFailed)):
+        return str(exc), 1
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON: {exc}", 1
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}", 1
+    if isinstance(exc, ValueError):  # QuestionnaireError and friends
+        return str(exc), 1
+    return (
+        f"unexpected {type(exc).__name__}: {exc} (HITL_DEBUG=1 hitl ... shows the traceback)",
+        1,
+    )
+

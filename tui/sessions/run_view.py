@@ -1,0 +1,151 @@
+"""A run as the question screen shows it: its answers so far, its pending question,
+its progress. Headless (no textual), so the screen's workers call it off the UI
+thread and tests can call it directly.
+
+Also the blocking moves the screen makes: answer, branch with a changed answer,
+resume. Each drives the run until it waits, completes or fails, and returns the
+run's new view. They block (store I/O, the flow's steps) and belong in a thread
+worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from hitl import (
+    FAILED,
+    WAITING,
+    ConflictError,
+    InputRequiredEvent,
+    RunHandler,
+    WorkflowCheckpointer,
+)
+from tui.sessions.summary import INTERRUPTED, answer_checkpoints, status_of
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer that stands in the run's lineage."""
+
+    number: int
+    """1 for the first question asked."""
+    checkpoint_id: str
+    """The ``human`` checkpoint holding it (what ``run_from`` branches from)."""
+    event: InputRequiredEvent
+    """The question as answered: its prompt and the answer's values."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunView:
+    run_id: str
+    flow: str
+    status: str
+    """waiting, completed, failed, running or interrupted."""
+    answers: tuple[Answer, ...]
+    question: InputRequiredEvent | None
+    """The pending question, when the run is waiting."""
+    question_checkpoint: str | None
+    """The checkpoint that asked it: ``answer(at=...)`` names it."""
+    total: int
+    """How many questions the run asks, as far as its answers tell."""
+    error: str | None
+
+    @property
+    def position(self) -> int:
+        """The pending question's number (one past the answers)."""
+        return len(self.answers) + 1
+
+    @property
+    def waiting(self) -> bool:
+        return self.question is not None
+
+
+def load_run(ckptr: WorkflowCheckpointer, run_id: str) -> RunView:
+    """Read a run's answers, pending question and progress from the store."""
+    info = ckptr.get_run(run_id)
+    lineage = ckptr.lineage(run_id)
+    answers = tuple(
+        Answer(i, c.id, c.output_event)  # type: ignore[arg-type]
+        for i, c in enumerate(answer_checkpoints(lineage, ckptr.workflow), start=1)
+    )
+    question = checkpoint_id = None
+    if info.status == WAITING:
+        pending = ckptr.pending_question(run_id)
+        if pending is not None:
+            checkpoint_id, question = pending[0].id, pending[1]
+    workflow = ckptr.workflow
+    total = len(workflow.spec.questions)
+    if lineage:
+        state = workflow.state_type.model_validate(lineage[-1].ctx_state.get("state", {}))
+        total = workflow.question_total(state)
+    asked = len(answers) + (1 if question is not None else 0)
+    return RunView(
+        run_id=run_id, flow=info.flow, status=status_of(info), answers=answers,
+        question=question, question_checkpoint=checkpoint_id, total=max(total, asked, 1),
+        error=info.error,
+    )
+
+
+async def _drive(handler: RunHandler) -> None:
+    try:
+        await handler
+    except ConflictError:
+        raise
+    except Exception:
+        # The step's error is stored with the run (status failed) and shown from there.
+        if handler.status != FAILED:
+            raise
+
+
+def drive(handler: RunHandler) -> None:
+    """Run ``handler`` until its run waits, completes or fails (blocks).
+
+    A step that fails leaves the run ``failed`` with its error stored, which the
+    view shows; any other error (a conflict, a store error) is raised.
+    """
+    asyncio.run(_drive(handler))
+
+
+def answer(ckptr: WorkflowCheckpointer, run_id: str, at: str, values: dict[str, Any]) -> RunView:
+    """Answer the question asked at checkpoint ``at`` and go on.
+
+    ``ConflictError`` or ``RunNotWaiting`` when the run moved on elsewhere;
+    ``pydantic.ValidationError`` (nothing stored) for an answer that breaks the rules.
+    """
+    handler = ckptr.answer(run_id, at=at, **values)
+    drive(handler)
+    return load_run(ckptr, run_id)
+
+
+def change_answer(
+    ckptr: WorkflowCheckpointer, checkpoint_id: str, edited: InputRequiredEvent
+) -> RunView:
+    """Branch: a new run from an earlier answer, with ``edited`` in its place.
+
+    The old run is kept as it was; the new one goes on from the changed answer.
+    """
+    checkpoint = ckptr.get_checkpoint(checkpoint_id)
+    checkpoint.output_event = edited
+    handler = ckptr.run_from(checkpoint)
+    drive(handler)
+    return load_run(ckptr, handler.run_id)
+
+
+def start(ckptr: WorkflowCheckpointer) -> RunView:
+    """A new session of the checkpointer's flow, driven to its first question."""
+    handler = ckptr.run()
+    drive(handler)
+    return load_run(ckptr, handler.run_id)
+
+
+def resume(ckptr: WorkflowCheckpointer, run_id: str) -> RunView:
+    """Go on from the run's latest checkpoint (re-runs a step a crash cut off)."""
+    drive(ckptr.resume(run_id))
+    return load_run(ckptr, run_id)
+
+
+def needs_resume(view: RunView) -> bool:
+    """An interrupted run is resumed as soon as it is opened."""
+    return view.status == INTERRUPTED

@@ -1,0 +1,151 @@
+"""The store and the flows a command works on, and runs found by id prefix.
+
+Headless (no textual): the `hitl` command opens one ``Workspace`` per call.
+The store is opened on first use, the flows are found on first use, and a
+flow's workflow is built only when a run of it is read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from flows.registry import Registry, UnknownFlow, available_flows
+from hitl import (
+    CheckpointStore,
+    RunHandler,
+    RunNotFound,
+    SqliteStore,
+    Workflow,
+    WorkflowCheckpointer,
+)
+from hitl.store.base import RunRecord
+from tui.sessions import locations
+
+SHORT_ID = 8
+"""The fewest characters of a run id shown: like git, more when needed to be unique."""
+
+
+class Workspace:
+    """One store file and one folder of the person's own flows."""
+
+    def __init__(self, db: str | os.PathLike[str] | None = None,
+                 flows_dir: str | os.PathLike[str] | None = None) -> None:
+        self.db_path: Path = locations.db_path(db)
+        self.flows_dir: Path = locations.flows_dir(flows_dir)
+        self._workflows: dict[str, Workflow] = {}
+
+    @cached_property
+    def store(self) -> CheckpointStore:
+        return SqliteStore(self.db_path)
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+
+    # -- flows --------------------------------------------------------------------
+
+    @cached_property
+    def flows(self) -> Registry:
+        """The flows a person can start, by name, and the files left out (``.problems``)."""
+        return available_flows(self.flows_dir)
+
+    def workflow(self, name: str) -> Workflow:
+        """The flow ``name``, built once (``UnknownFlow`` when there is none)."""
+        if name not in self._workflows:
+            self._workflows[name] = self.flows.load(name)
+        return self._workflows[name]
+
+    @property
+    def workflows(self) -> Mapping[str, Workflow]:
+        """The installed flows by name, each built when first read."""
+        return _LazyWorkflows(self)
+
+    def checkpointer(self, workflow: Workflow) -> WorkflowCheckpointer:
+        return WorkflowCheckpointer(workflow=workflow, store=self.store)
+
+    # -- runs ---------------------------------------------------------------------
+
+    def find_run(self, given: str) -> RunRecord:
+        """The run whose id is ``given`` or starts with it (unique prefix, like git)."""
+        given = given.strip()
+        if not given:
+            raise RunNotFound("a run id is empty")
+        exact = self.store.get_run(given)
+        if exact is not None:
+            return exact
+        matches = [r for r in self.store.list_runs() if r.run_id.startswith(given)]
+        if not matches:
+            raise RunNotFound(f"no run {given} in {self.db_path} (hitl list shows the runs)")
+        if len(matches) > 1:
+            width = short_width([r.run_id for r in matches])
+            shown = ", ".join(r.run_id[:width] for r in matches[:10])
+            more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
+            raise AmbiguousRun(f"run id {given} is ambiguous: it could be {shown}{more}")
+        return matches[0]
+
+    def run_checkpointer(self, run: RunRecord) -> WorkflowCheckpointer:
+        """A checkpointer for ``run``'s flow (``UnknownFlow`` if it is not installed)."""
+        try:
+            workflow = self.workflow(run.flow)
+        except UnknownFlow:
+            raise UnknownFlow(
+                f"run {run.run_id} is of flow {run.flow!r}, which is not installed "
+                "(hitl flows lists the flows there are)"
+            ) from None
+        return self.checkpointer(workflow)
+
+    def short_width(self) -> int:
+        """How many characters of a run id are enough to tell every run apart."""
+        return short_width([r.run_id for r in self.store.list_runs()])
+
+
+class AmbiguousRun(RunNotFound):
+    """A run id prefix that more than one run starts with."""
+
+
+def short_width(ids: list[str]) -> int:
+    """The shortest prefix length (at least ``SHORT_ID``) that tells ``ids`` apart."""
+    ordered = sorted(set(ids))
+    width = SHORT_ID
+    for a, b in itertools.pairwise(ordered):
+        common = 0
+        while common < min(len(a), len(b)) and a[common] == b[common]:
+            common += 1
+        width = max(width, common + 1)
+    return width
+
+
+class _LazyWorkflows(Mapping[str, Workflow]):
+    """Installed flows by name, built on first read; flows that fail to build are absent."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self._ws = workspace
+
+    def __getitem__(self, name: str) -> Workflow:
+        if name not in self._ws.flows:
+            raise KeyError(name)
+        try:
+            return self._ws.workflow(name)
+        except UnknownFlow:
+            raise KeyError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ws.flows)
+
+    def __len__(self) -> int:
+        return len(self._ws.flows)
+
+
+def drive(handler: RunHandler) -> Any:
+    """Run ``handler`` until its run waits on a question or ends; what it gives."""
+
+    async def wait() -> Any:
+        return await handler
+
+    return asyncio.run(wait())
