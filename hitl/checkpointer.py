@@ -50,7 +50,7 @@ class WorkflowCheckpointer:
         new_id: Callable[[], str] = new_id,
     ) -> None:
         self.store: CheckpointStore = store if store is not None else MemoryStore()
-        self._unsaved = MemoryStore()  # runs started with store_checkpoints=False
+        self._unsaved = _UnsavedStore()  # runs started with store_checkpoints=False
         self._max_event_bytes = max_event_bytes
         self._clock = clock
         self._new_id = new_id
@@ -191,7 +191,8 @@ class WorkflowCheckpointer:
         now = self._clock() if now is None else now
         flow = self.workflow.flow_name
         return RunRecord(
-            run_id, flow, session, branched_from, start, RUNNING, None, owner(), None, -1, now, now
+            run_id, flow, session, branched_from, start, RUNNING, None, owner(), None, None, -1,
+            now, now, None, None,
         )
 
     def _store_for_new_run(self, store_checkpoints: bool) -> CheckpointStore:
@@ -409,7 +410,7 @@ class WorkflowCheckpointer:
         one read of the run's session checks that."""
         origin = self._own(checkpoint.record)
         for store in (self.store, self._unsaved):
-            session = store.get_session(origin.run_id)
+            session = store.session_of(origin.run_id)
             if session is not None:
                 return origin, session
         raise CheckpointNotFound(f"no checkpoint {origin.id}: its run is gone")
@@ -454,6 +455,14 @@ class WorkflowCheckpointer:
             tip.seq + 1 if own else 0,
             tip if own else None,
         )
+
+
+class _UnsavedStore(MemoryStore):
+    """The runs started with ``store_checkpoints=False``. A branch of a stored
+    run lives here while the checkpoint it comes from lives in the store."""
+
+    def _check_origin(self, run: RunRecord) -> None:
+        pass
 
 
 def _type_name(value: type[Event] | str | None) -> str | None:

@@ -1,33 +1,115 @@
 """MemoryStore: the store of a bare WorkflowCheckpointer, as in the seed. Lives as
-long as the process; rows are immutable, so nothing handed out can change it."""
+long as the process; rows are immutable, so nothing handed out can change it.
+
+Its indexes are plain Python: checkpoints by (flow, column, value), run ids
+sorted for prefixes, and for pages one ascending list of change numbers per
+(flow or any, status or any), so a page is a bisect and a walk back, and a
+count is a length.
+"""
 
 from __future__ import annotations
 
+import bisect
 import threading
+from collections import deque
+from collections.abc import Iterator, Mapping
 
 from hitl.errors import ConflictError
-from hitl.store.base import CheckpointRecord, RunRecord
+from hitl.store.base import (
+    COMPLETED,
+    INTERRUPTED,
+    RUNNING,
+    SESSION_STATUSES,
+    STATUSES,
+    Changes,
+    CheckpointRecord,
+    RunRecord,
+    SessionPage,
+    SessionRecord,
+)
+
+TOMBSTONES_KEPT = 10_000
+
+
+def lease_live(lease_until: float | None, now: float) -> bool:
+    return lease_until is not None and lease_until >= now
+
+
+def status_matches(record: SessionRecord, status: str | None, now: float) -> bool:
+    """Whether a session row is in ``status`` (one of SESSION_STATUSES) at ``now``."""
+    if status is None:
+        return True
+    if status == INTERRUPTED:
+        return record.status == RUNNING and not lease_live(record.lease_until, now)
+    if status == RUNNING:
+        return record.status == RUNNING and lease_live(record.lease_until, now)
+    return record.status == status
+
+
+def latest_of(runs: list[RunRecord]) -> RunRecord:
+    """The run written last of a session's runs (given in the order created)."""
+    return max(reversed(runs), key=lambda r: (r.updated_at, r.created_at))
+
+
+def check_filters(status: str | None, limit: int) -> None:
+    if status is not None and status not in SESSION_STATUSES:
+        raise ValueError(f"unknown session status {status!r}: one of {', '.join(SESSION_STATUSES)}")
+    if limit < 1:
+        raise ValueError("a page holds at least one session (limit >= 1)")
 
 
 class MemoryStore:
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._runs: dict[str, RunRecord] = {}
         self._by_run: dict[str, list[CheckpointRecord]] = {}
         self._by_id: dict[str, CheckpointRecord] = {}
         # (flow, column, value) -> checkpoints, in the order stored
         self._index: dict[tuple[str, int, str], list[CheckpointRecord]] = {}
+        self._ids: list[str] = []  # run ids, sorted
+        self._sessions: dict[str, SessionRecord] = {}
+        self._members: dict[str, list[str]] = {}  # session -> its run ids, in order created
+        # (flow or None, stored status or None) -> ascending change numbers
+        self._order: dict[tuple[str | None, str | None], list[int]] = {}
+        self._at_change: dict[int, str] = {}
+        self._change = 0
+        self._gone: deque[tuple[int, str]] = deque()
+        self._forgotten = 0  # tombstones up to this change were dropped
+
+    # -- writing -----------------------------------------------------------------
 
     def create_run(self, run: RunRecord, first: CheckpointRecord | None = None) -> None:
         with self._lock:
             if run.run_id in self._runs:
                 raise ConflictError(f"run {run.run_id} already exists")
+            if run.branched_from is not None:
+                self._check_origin(run)
+            run = run._replace(tip=None, tip_seq=-1)
             self._runs[run.run_id] = run
             self._by_run[run.run_id] = []
+            bisect.insort(self._ids, run.run_id)
+            self._members.setdefault(run.session, []).append(run.run_id)
             if first is not None:
-                self._add(first, run.status, run.owner)
+                self._add(first, run.status, run.owner, run.lease_until, None)
+            self._touch(run.session, self._runs[run.run_id])
 
-    def append(self, checkpoint: CheckpointRecord, status: str, owner: str | None) -> None:
+    def _check_origin(self, run: RunRecord) -> None:
+        origin = self._by_id.get(run.branched_from or "")
+        if origin is None or self._runs[origin.run_id].session != run.session:
+            raise ConflictError(
+                f"run {run.run_id} branches from checkpoint {run.branched_from}, "
+                f"which is no longer stored in session {run.session}"
+            )
+
+    def append(
+        self,
+        checkpoint: CheckpointRecord,
+        status: str,
+        owner: str | None = None,
+        *,
+        lease_until: float | None = None,
+        title: str | None = None,
+    ) -> None:
         with self._lock:
             run = self._runs.get(checkpoint.run_id)
             if run is None:
@@ -37,17 +119,27 @@ class MemoryStore:
                     f"run {run.run_id} moved on: its tip is checkpoint {run.tip_seq}, "
                     f"not {checkpoint.seq - 1}"
                 )
-            self._add(checkpoint, status, owner)
+            run = self._add(checkpoint, status, owner, lease_until, title)
+            self._touch(run.session, run)
 
-    def _add(self, ck: CheckpointRecord, status: str, owner: str | None) -> None:
+    def _add(
+        self,
+        ck: CheckpointRecord,
+        status: str,
+        owner: str | None,
+        lease_until: float | None,
+        title: str | None,
+    ) -> RunRecord:
         run = self._runs[ck.run_id]
-        self._runs[ck.run_id] = run._replace(
+        run = self._runs[ck.run_id] = run._replace(
             tip=ck.id,
             tip_seq=ck.seq,
             status=status,
             error=None,
             owner=owner,
-            updated_at=ck.created_at,
+            lease_until=lease_until,
+            updated_at=max(run.updated_at, ck.created_at),
+            title=run.title if title is None else title,
         )
         self._by_run[ck.run_id].append(ck)
         self._by_id[ck.id] = ck
@@ -62,6 +154,7 @@ class MemoryStore:
                 index[key] = [ck]
             else:
                 bucket.append(ck)
+        return run
 
     def set_status(
         self,
@@ -71,21 +164,163 @@ class MemoryStore:
         error: str | None,
         owner: str | None,
         at: float,
+        lease_until: float | None = None,
         tip_seq: int | None = None,
     ) -> bool:
         with self._lock:
             run = self._runs.get(run_id)
             if run is None or (tip_seq is not None and run.tip_seq != tip_seq):
                 return False
-            self._runs[run_id] = run._replace(
-                status=status, error=error, owner=owner, updated_at=at
+            run = self._runs[run_id] = run._replace(
+                status=status,
+                error=error,
+                owner=owner,
+                lease_until=lease_until,
+                updated_at=max(run.updated_at, at),
             )
+            self._touch(run.session, run)
             return True
+
+    def renew_lease(self, run_id: str, owner: str, lease_until: float) -> bool:
+        with self._lock:
+            run = self._runs.get(run_id)
+            if run is None or run.status != RUNNING or run.owner != owner:
+                return False
+            run = self._runs[run_id] = run._replace(lease_until=lease_until)
+            record = self._sessions[run.session]
+            if record.run_id == run_id:
+                self._sessions[run.session] = record._replace(lease_until=lease_until)
+            return True
+
+    def set_titles(self, titles: Mapping[str, str]) -> None:
+        with self._lock:
+            touched = {}
+            for run_id, title in titles.items():
+                run = self._runs.get(run_id)
+                if run is not None and run.title is None:
+                    run = self._runs[run_id] = run._replace(title=title)
+                    if self._sessions[run.session].run_id == run_id:
+                        touched[run.session] = run
+            for session, run in touched.items():
+                self._touch(session, run, latest=False)
+
+    def _touch(self, session: str, run: RunRecord, *, latest: bool = True) -> None:
+        """Give ``session`` a new change number, with ``run`` as its latest run."""
+        old = self._sessions.get(session)
+        self._change += 1
+        if old is None:
+            record = SessionRecord(
+                session, run.flow, run.run_id, run.status, run.error, run.owner,
+                run.lease_until, run.title, 1, run.created_at, run.updated_at, self._change,
+            )  # fmt: skip
+        else:
+            self._unindex(old)
+            record = old._replace(
+                run_id=run.run_id,
+                status=run.status,
+                error=run.error,
+                owner=run.owner,
+                lease_until=run.lease_until,
+                title=run.title,
+                branches=len(self._members[session]),
+                updated_at=run.updated_at if latest else old.updated_at,
+                change=self._change,
+            )
+        self._sessions[session] = record
+        self._at_change[record.change] = session
+        for key in self._keys(record):
+            self._order.setdefault(key, []).append(record.change)  # the highest: stays sorted
+
+    def _unindex(self, record: SessionRecord) -> None:
+        del self._at_change[record.change]
+        for key in self._keys(record):
+            order = self._order[key]
+            del order[bisect.bisect_left(order, record.change)]
+
+    @staticmethod
+    def _keys(record: SessionRecord) -> tuple[tuple[str | None, str | None], ...]:
+        return (
+            (None, None),
+            (None, record.status),
+            (record.flow, None),
+            (record.flow, record.status),
+        )
+
+    def sync(self) -> None:
+        pass  # nothing here outlives the process
+
+    # -- deleting ------------------------------------------------------------------
+
+    def delete_runs(self, run_ids: list[str]) -> int:
+        with self._lock:
+            return len(self._delete(list(dict.fromkeys(run_ids))))
+
+    def delete_run(self, run_id: str) -> list[str]:
+        with self._lock:
+            run = self._runs.get(run_id)
+            if run is None:
+                return []
+            doomed = [run_id]
+            for other in self._members[run.session]:  # in the order created: origins first
+                origin = self._by_id.get(self._runs[other].branched_from or "")
+                if other != run_id and origin is not None and origin.run_id in doomed:
+                    doomed.append(other)
+            return self._delete(doomed)
+
+    def delete_session(self, session: str) -> list[str]:
+        with self._lock:
+            return self._delete(list(self._members.get(session, ())))
+
+    def prune_sessions(self, *, before: float, flow: str | None = None) -> list[SessionRecord]:
+        with self._lock:
+            doomed = [
+                self._sessions[self._at_change[change]]
+                for change in self._order.get((flow, COMPLETED), ())
+                if self._sessions[self._at_change[change]].updated_at < before
+            ]
+            for record in doomed:
+                self._delete(list(self._members[record.session]))
+            return doomed
+
+    def _delete(self, run_ids: list[str]) -> list[str]:
+        gone, sessions, doomed = [], set(), set()
+        for run_id in run_ids:
+            run = self._runs.pop(run_id, None)
+            if run is None:
+                continue
+            gone.append(run_id)
+            sessions.add(run.session)
+            self._members[run.session].remove(run_id)
+            del self._ids[bisect.bisect_left(self._ids, run_id)]
+            for ck in self._by_run.pop(run_id, ()):
+                self._by_id.pop(ck.id, None)
+                doomed.add(ck.id)
+        if doomed:
+            for key, bucket in list(self._index.items()):
+                kept = [c for c in bucket if c.id not in doomed]
+                if kept:
+                    self._index[key] = kept
+                else:
+                    del self._index[key]
+        for session in sorted(sessions):
+            members = [self._runs[r] for r in self._members[session]]
+            if members:
+                self._touch(session, latest_of(members))
+            else:
+                del self._members[session]
+                self._unindex(self._sessions.pop(session))
+                self._change += 1
+                self._gone.append((self._change, session))
+                while len(self._gone) > TOMBSTONES_KEPT:
+                    self._forgotten = self._gone.popleft()[0]
+        return gone
+
+    # -- reading runs and checkpoints ------------------------------------------------
 
     def get_run(self, run_id: str) -> RunRecord | None:
         return self._runs.get(run_id)
 
-    def get_session(self, run_id: str) -> str | None:
+    def session_of(self, run_id: str) -> str | None:
         run = self._runs.get(run_id)
         return None if run is None else run.session
 
@@ -93,6 +328,23 @@ class MemoryStore:
         with self._lock:
             runs = list(self._runs.values())
         return runs if flow is None else [r for r in runs if r.flow == flow]
+
+    def session_runs(self, session: str) -> list[RunRecord]:
+        with self._lock:
+            return [self._runs[r] for r in self._members.get(session, ())]
+
+    def run_ids(self, prefix: str, *, limit: int) -> list[str]:
+        if not prefix:
+            raise ValueError("a run id prefix is empty")
+        with self._lock:
+            ids = self._ids
+            start = bisect.bisect_left(ids, prefix)
+            found = []
+            for run_id in ids[start : start + limit]:
+                if not run_id.startswith(prefix):
+                    break
+                found.append(run_id)
+            return found
 
     def run_checkpoints(self, run_id: str) -> list[CheckpointRecord]:
         with self._lock:
@@ -130,27 +382,88 @@ class MemoryStore:
             and (output_type is None or c.output_type == output_type)
         ]
 
-    def sync(self) -> None:
-        pass  # nothing here outlives the process
+    # -- reading sessions --------------------------------------------------------------
 
-    def delete_runs(self, run_ids: list[str]) -> int:
+    def get_session(self, session: str) -> SessionRecord | None:
+        return self._sessions.get(session)
+
+    def _walk(
+        self,
+        now: float,
+        status: str | None,
+        flow: str | None,
+        text: str | None,
+        updated_before: float | None,
+        cursor: int | None,
+        stored: str | None = None,
+    ) -> Iterator[SessionRecord]:
+        """Matching sessions, latest first, below ``cursor``; under the lock.
+        ``stored``: walk the sessions stored with that status (default: those
+        ``status`` can match)."""
+        if stored is None:
+            stored = RUNNING if status in (RUNNING, INTERRUPTED) else status
+        order = self._order.get((flow, stored), [])
+        end = len(order) if cursor is None else bisect.bisect_left(order, cursor)
+        key = None if text is None else text.casefold()
+        for i in range(end - 1, -1, -1):
+            record = self._sessions[self._at_change[order[i]]]
+            if (
+                status_matches(record, status, now)
+                and (key is None or (record.title is not None and key in record.title.casefold()))
+                and (updated_before is None or record.updated_at < updated_before)
+            ):
+                yield record
+
+    def sessions(
+        self,
+        *,
+        now: float,
+        status: str | None = None,
+        flow: str | None = None,
+        text: str | None = None,
+        updated_before: float | None = None,
+        limit: int = 50,
+        cursor: int | None = None,
+    ) -> SessionPage:
+        check_filters(status, limit)
         with self._lock:
-            gone = 0
-            doomed = set()
-            for run_id in run_ids:
-                if self._runs.pop(run_id, None) is not None:
-                    gone += 1
-                for ck in self._by_run.pop(run_id, ()):
-                    self._by_id.pop(ck.id, None)
-                    doomed.add(ck.id)
-            if doomed:
-                for key, bucket in list(self._index.items()):
-                    kept = [c for c in bucket if c.id not in doomed]
-                    if kept:
-                        self._index[key] = kept
+            rows = []
+            for record in self._walk(now, status, flow, text, updated_before, cursor):
+                if len(rows) == limit:
+                    return SessionPage(rows, rows[-1].change, [])
+                rows.append(record)
+            return SessionPage(rows, None, [])
+
+    def count_sessions(
+        self, *, now: float, flow: str | None = None, text: str | None = None
+    ) -> dict[str, int]:
+        with self._lock:
+            counts = dict.fromkeys(SESSION_STATUSES, 0)
+            for status in STATUSES:
+                if text is None and status != RUNNING:
+                    counts[status] = len(self._order.get((flow, status), ()))
+                    continue
+                for record in self._walk(now, None, flow, text, None, None, stored=status):
+                    if status == RUNNING and not lease_live(record.lease_until, now):
+                        counts[INTERRUPTED] += 1
                     else:
-                        del self._index[key]
-            return gone
+                        counts[status] += 1
+            return counts
+
+    def change_token(self) -> int:
+        return self._change
+
+    def changes(self, since: int | None, *, limit: int = 1000) -> Changes:
+        with self._lock:
+            token = self._change
+            if since is None or since > token or since < self._forgotten:
+                return Changes(token, [], [], False)
+            order = self._order.get((None, None), [])
+            after = order[bisect.bisect_right(order, since) :]
+            deleted = [session for change, session in self._gone if change > since]
+            if len(after) + len(deleted) > limit:
+                return Changes(token, [], [], False)
+            return Changes(token, [self._at_change[c] for c in after], deleted, True)
 
     def close(self) -> None:
         pass

@@ -157,7 +157,12 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
 
 
 def _checkpoint(row: tuple) -> CheckpointRecord:
-    return CheckpointRecord(*row)
+    return CheckpointRecord(*row)  # schema 1: no author
+
+
+def _v1_run(row: tuple) -> tuple:
+    """A schema-1 row as a protocol-2 run: no lease, author or title."""
+    return (*row[:8], None, *row[8:], None, None)
 
 
 _RUN_TYPES = RunRecord(
@@ -169,16 +174,19 @@ _RUN_TYPES = RunRecord(
     str,
     (str, type(None)),
     (str, type(None)),
+    (float, int, type(None)),
     (str, type(None)),
     int,
     (float, int),
     (float, int),
+    (str, type(None)),
+    (str, type(None)),
 )
 
 
 def _run(row: tuple) -> RunRecord:
     """A run row, checked: one damaged by hand must not pass for a run."""
-    run = RunRecord._make(row)
+    run = RunRecord._make(_v1_run(row))
     for name, value, expected in zip(RunRecord._fields, run, _RUN_TYPES, strict=True):
         if not isinstance(value, expected) or isinstance(value, bool):
             raise CheckpointLoadError(
@@ -364,7 +372,15 @@ class SqliteStore:
         except sqlite3.IntegrityError:
             raise ConflictError(f"run {run.run_id} already exists") from None
 
-    def append(self, checkpoint: CheckpointRecord, status: str, owner: str | None) -> None:
+    def append(
+        self,
+        checkpoint: CheckpointRecord,
+        status: str,
+        owner: str | None = None,
+        *,
+        lease_until: float | None = None,
+        title: str | None = None,
+    ) -> None:
         with self._lock:  # one statement, its own transaction (as in _write_one)
             self._add(self._db, checkpoint, status, owner)
             self._unsynced = True
@@ -375,7 +391,7 @@ class SqliteStore:
         """Compare-and-set: add ``checkpoint`` only if its seq is free and its run stored."""
         run_id, seq = checkpoint.run_id, checkpoint.seq
         try:
-            added = db.execute(_APPEND, (*checkpoint, status, owner, run_id)).rowcount
+            added = db.execute(_APPEND, (*checkpoint[:12], status, owner, run_id)).rowcount
         except sqlite3.IntegrityError:  # UNIQUE (run_id, seq): another writer took this seq
             tip = db.execute(_TIP_SEQ, (run_id,)).fetchone()[0]
             raise ConflictError(
@@ -392,6 +408,7 @@ class SqliteStore:
         error: str | None,
         owner: str | None,
         at: float,
+        lease_until: float | None = None,
         tip_seq: int | None = None,
     ) -> bool:
         with self._write() as db:
@@ -415,7 +432,7 @@ class SqliteStore:
         rows = self._read(_SELECT_RUN + "WHERE r.run_id=?", (run_id,))
         return _run(rows[0]) if rows else None
 
-    def get_session(self, run_id: str) -> str | None:
+    def session_of(self, run_id: str) -> str | None:
         rows = self._read("SELECT session FROM runs WHERE run_id=?", (run_id,))
         if not rows:
             return None

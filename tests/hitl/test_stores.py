@@ -8,7 +8,6 @@ import pytest
 from pydantic import ValidationError
 
 from hitl import (
-    CheckpointStore,
     ConflictError,
     MemoryStore,
     RunNotFound,
@@ -37,12 +36,6 @@ def test_a_bare_checkpointer_keeps_its_runs_in_memory():
     other = WorkflowCheckpointer(workflow=EchoFlow())
     assert isinstance(one.store, MemoryStore)
     assert one.store is not other.store
-
-
-def test_both_stores_meet_the_protocol(tmp_path):
-    assert isinstance(MemoryStore(), CheckpointStore)
-    with SqliteStore(tmp_path / "s.db") as store:
-        assert isinstance(store, CheckpointStore)
 
 
 # -- the SQLite file -------------------------------------------------------------------------

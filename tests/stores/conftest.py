@@ -1,0 +1,100 @@
+"""The stores the conformance suite runs on, and how it reaches each.
+
+Every test here is written against the CheckpointStore protocol alone
+(hitl/store/base.py), never through the engine, so any store can run it. A
+store joins the suite by adding a ``Kind`` to ``KINDS``:
+
+- ``open(request, tmp_path)``: a fresh, empty store;
+- ``view(store)``: a second handle on the same data, as another process would
+  have it (another connection); the store itself for an in-process store;
+- ``spec(store)``: for a store other processes can open, the text a child
+  process opens it from (see ``child.py``); None for an in-process store;
+- ``damage_run`` / ``damage_session``: write a wrong-typed value into a stored
+  row behind the store's back (None for a store whose rows cannot be damaged).
+
+PostgresStore joins with a kind whose ``open`` takes the ``pg_dsn`` fixture
+(``request.getfixturevalue("pg_dsn")``, a real server started with pgserver),
+empties the database, and opens ``PostgresStore(dsn)``; ``spec`` is the DSN.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hitl.store import MemoryStore
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    open: Callable[[pytest.FixtureRequest, Path], Any]
+    view: Callable[[Any], Any]
+    spec: Callable[[Any], str] | None = None
+    damage_run: Callable[[Any, str, str, object], None] | None = None
+    damage_session: Callable[[Any, str, str, object], None] | None = None
+
+
+def _sqlite_damage(table: str, key: str) -> Callable[[Any, str, str, object], None]:
+    def damage(store: Any, row_id: str, column: str, value: object) -> None:
+        db = sqlite3.connect(store.path, isolation_level=None)
+        try:
+            changed = db.execute(
+                f"UPDATE {table} SET {column}=? WHERE {key}=?", (value, row_id)
+            ).rowcount
+        finally:
+            db.close()
+        assert changed == 1
+
+    return damage
+
+
+KINDS: dict[str, Kind] = {
+    "memory": Kind("memory", lambda request, tmp_path: MemoryStore(), lambda store: store),
+}
+
+
+@pytest.fixture(params=list(KINDS))
+def kind(request: pytest.FixtureRequest) -> Kind:
+    return KINDS[request.param]
+
+
+@pytest.fixture
+def store(kind: Kind, request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh store of each kind."""
+    s = kind.open(request, tmp_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def other(kind: Kind, store):
+    """Another process's view of ``store`` (for an in-process store, the store)."""
+    view = kind.view(store)
+    yield view
+    if view is not store:
+        view.close()
+
+
+@pytest.fixture(params=[k for k, v in KINDS.items() if v.damage_run is not None])
+def damageable(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh store of each kind whose rows can be damaged by hand, and its kind."""
+    k = KINDS[request.param]
+    s = k.open(request, tmp_path)
+    yield s, k
+    s.close()
+
+
+@pytest.fixture(params=[k for k, v in KINDS.items() if v.spec is not None])
+def shared(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh store of each kind that other processes can open, and its spec."""
+    k = KINDS[request.param]
+    s = k.open(request, tmp_path)
+    assert k.spec is not None
+    yield s, k.spec(s)
+    s.close()
