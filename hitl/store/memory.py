@@ -27,35 +27,9 @@ from hitl.store.base import (
     SessionPage,
     SessionRecord,
 )
+from hitl.store.rows import check_filters, latest_of, lease_live, status_matches, title_matches
 
 TOMBSTONES_KEPT = 10_000
-
-
-def lease_live(lease_until: float | None, now: float) -> bool:
-    return lease_until is not None and lease_until >= now
-
-
-def status_matches(record: SessionRecord, status: str | None, now: float) -> bool:
-    """Whether a session row is in ``status`` (one of SESSION_STATUSES) at ``now``."""
-    if status is None:
-        return True
-    if status == INTERRUPTED:
-        return record.status == RUNNING and not lease_live(record.lease_until, now)
-    if status == RUNNING:
-        return record.status == RUNNING and lease_live(record.lease_until, now)
-    return record.status == status
-
-
-def latest_of(runs: list[RunRecord]) -> RunRecord:
-    """The run written last of a session's runs (given in the order created)."""
-    return max(reversed(runs), key=lambda r: (r.updated_at, r.created_at))
-
-
-def check_filters(status: str | None, limit: int) -> None:
-    if status is not None and status not in SESSION_STATUSES:
-        raise ValueError(f"unknown session status {status!r}: one of {', '.join(SESSION_STATUSES)}")
-    if limit < 1:
-        raise ValueError("a page holds at least one session (limit >= 1)")
 
 
 class MemoryStore:
@@ -409,7 +383,7 @@ class MemoryStore:
             record = self._sessions[self._at_change[order[i]]]
             if (
                 status_matches(record, status, now)
-                and (key is None or (record.title is not None and key in record.title.casefold()))
+                and (key is None or title_matches(record.title, key))
                 and (updated_before is None or record.updated_at < updated_before)
             ):
                 yield record

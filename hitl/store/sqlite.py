@@ -1,10 +1,10 @@
 """SqliteStore: the app's default store. One file, WAL, durable ("FULL") by default.
 
 Several processes may open the same file: every write is one transaction that
-takes SQLite's write lock as it starts (an append is a single statement; a new
-run with its first checkpoint is ``BEGIN IMMEDIATE``), and an append is
+takes SQLite's write lock as it starts (``BEGIN IMMEDIATE``), and an append is
 compare-and-set on the run's tip, so a writer whose view is stale gets
-``ConflictError`` and nothing is overwritten.
+``ConflictError`` and nothing is overwritten. The schema is in
+``sqlite_schema``; the queries behind pages and filters in ``sqlite_queries``.
 
 Durability is group commit. Each transaction commits to the write-ahead log
 without waiting for the disk (SQLite's ``synchronous=NORMAL``: it survives a
@@ -21,78 +21,34 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
 from hitl.errors import CheckpointLoadError, ConflictError, StoreError
-from hitl.store.base import STATUSES, CheckpointRecord, RunRecord
+from hitl.store import sqlite_queries as q
+from hitl.store import sqlite_schema as schema
+from hitl.store.base import (
+    INTERRUPTED,
+    RUNNING,
+    SESSION_STATUSES,
+    STATUSES,
+    Changes,
+    CheckpointRecord,
+    RunRecord,
+    SessionPage,
+    SessionRecord,
+)
+from hitl.store.rows import (
+    check_filters,
+    run_record,
+    session_record,
+    sound_runs,
+    title_matches,
+)
 
-SCHEMA_VERSION = 1
 WAL_PAGES = 4000  # the log is copied into the database file past this many pages
-APPLICATION_ID = 0x6869746C  # "hitl": marks the file as ours
-
-# A run's row is written when it starts and when its status is set by hand
-# (resumed, failed); an append writes only its checkpoint, which carries the
-# run's status after it. The run's tip is its checkpoint with the highest seq,
-# and its status is the row's if set at or after that tip, else the tip's.
-# Appends are compare-and-set through UNIQUE (run_id, seq). Runs are listed in
-# the order recorded (rowid), so the runs table needs no index of its own.
-_SCHEMA = """
-CREATE TABLE runs (
-    run_id        TEXT PRIMARY KEY,
-    flow          TEXT NOT NULL,
-    session       TEXT NOT NULL,
-    branched_from TEXT,
-    start         TEXT,
-    status        TEXT NOT NULL,
-    error         TEXT,
-    owner         TEXT,
-    status_seq    INTEGER NOT NULL,
-    created_at    REAL NOT NULL,
-    updated_at    REAL NOT NULL
-);
-CREATE TABLE checkpoints (
-    n           INTEGER PRIMARY KEY,
-    id          TEXT NOT NULL UNIQUE,
-    run_id      TEXT NOT NULL,
-    parent_id   TEXT,
-    seq         INTEGER NOT NULL,
-    flow        TEXT NOT NULL,
-    step        TEXT NOT NULL,
-    input_type  TEXT NOT NULL,
-    input       TEXT NOT NULL,
-    output_type TEXT NOT NULL,
-    output      TEXT NOT NULL,
-    state       TEXT NOT NULL,
-    created_at  REAL NOT NULL,
-    status      TEXT NOT NULL,
-    owner       TEXT,
-    UNIQUE (run_id, seq)
-);
-CREATE INDEX checkpoints_by_shape ON checkpoints (flow, step, input_type, output_type);
-"""
-
-_CK_COLUMNS = (
-    "id, run_id, parent_id, seq, flow, step, input_type, input, output_type, output, "
-    "state, created_at"
-)
-_SELECT_RUN = """
-SELECT r.run_id, r.flow, r.session, r.branched_from, r.start,
-       CASE WHEN c.seq IS NULL OR r.status_seq >= c.seq THEN r.status ELSE c.status END,
-       CASE WHEN c.seq IS NULL OR r.status_seq >= c.seq THEN r.error END,
-       CASE WHEN c.seq IS NULL OR r.status_seq >= c.seq THEN r.owner ELSE c.owner END,
-       c.id, coalesce(c.seq, -1), r.created_at, max(r.updated_at, coalesce(c.created_at, 0))
-FROM runs r LEFT JOIN checkpoints c ON c.run_id = r.run_id
-     AND c.seq = (SELECT max(seq) FROM checkpoints WHERE run_id = r.run_id)
-"""
-_TIP_SEQ = "SELECT coalesce(max(seq), -1) FROM checkpoints WHERE run_id = ?"
-
-_INSERT_RUN = (
-    "INSERT INTO runs (run_id, flow, session, branched_from, start, status, error, owner, "
-    "status_seq, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,-1,?,?)"
-)
 
 
 def _flush(fd: int) -> None:
@@ -104,116 +60,24 @@ def _flush(fd: int) -> None:
         os.fsync(fd)
 
 
-# Compare-and-set in one statement: the row goes in only if its run is still
-# stored, and UNIQUE (run_id, seq) refuses a seq another writer took. The engine
-# appends the seq after the tip it read, so a taken seq means the run moved on.
-# (The guard reads the runs table: one that read checkpoints, the table written,
-# would make SQLite stage the row in a temporary table first.)
-_APPEND = (
-    f"INSERT INTO checkpoints ({_CK_COLUMNS}, status, owner) "
-    "SELECT ?,?,?,?,?,?,?,?,?,?,?,?,?,? FROM runs WHERE run_id = ?"
-)
-
-
-def find_sql(
-    flow: str,
-    run_id: str | None,
-    step: str | None,
-    input_type: str | None,
-    output_type: str | None,
-    shapes: list[tuple[str, str]] | None,
-) -> tuple[str, tuple[object, ...]]:
-    """The query behind ``find_checkpoints``: by run, through UNIQUE (run_id, seq);
-    otherwise through the shape index, one seek for each (step, input type)."""
-    filters = [("flow", flow), ("step", step), ("input_type", input_type)]
-    filters.append(("output_type", output_type))
-    if run_id is not None:  # one run's checkpoints: "+" keeps SQLite on the run index
-        where = ["run_id=?"] + [f"+{c}=?" for c, v in filters if v is not None]
-        params = [run_id] + [v for _, v in filters if v is not None]
-        order = "seq"
-    elif shapes is not None:  # seek each (step, input type) the workflow allows
-        steps = sorted({shape[0] for shape in shapes}) or [None]
-        inputs = sorted({shape[1] for shape in shapes}) or [None]
-        where = [
-            "flow=?",
-            f"step IN ({','.join('?' * len(steps))})",
-            f"input_type IN ({','.join('?' * len(inputs))})",
-        ]
-        where += [f"{c}=?" for c, v in filters[1:] if v is not None]
-        params = [flow, *steps, *inputs, *(v for _, v in filters[1:] if v is not None)]
-        order = "n"
-    else:
-        where = [f"{c}=?" for c, v in filters if v is not None]
-        params = [v for _, v in filters if v is not None]
-        order = "n"
-    sql = f"SELECT {_CK_COLUMNS} FROM checkpoints WHERE {' AND '.join(where)} ORDER BY {order}"
-    return sql, tuple(params)
-
-
-def _busy(exc: sqlite3.OperationalError) -> bool:
+def _busy(exc: sqlite3.Error) -> bool:
     """SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock."""
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
-def _checkpoint(row: tuple) -> CheckpointRecord:
-    return CheckpointRecord(*row)  # schema 1: no author
-
-
-def _v1_run(row: tuple) -> tuple:
-    """A schema-1 row as a protocol-2 run: no lease, author or title."""
-    return (*row[:8], None, *row[8:], None, None)
-
-
-_RUN_TYPES = RunRecord(
-    str,
-    str,
-    str,
-    (str, type(None)),
-    (str, type(None)),
-    str,
-    (str, type(None)),
-    (str, type(None)),
-    (float, int, type(None)),
-    (str, type(None)),
-    int,
-    (float, int),
-    (float, int),
-    (str, type(None)),
-    (str, type(None)),
-)
-
-
-def _run(row: tuple) -> RunRecord:
-    """A run row, checked: one damaged by hand must not pass for a run."""
-    run = RunRecord._make(_v1_run(row))
-    for name, value, expected in zip(RunRecord._fields, run, _RUN_TYPES, strict=True):
-        if not isinstance(value, expected) or isinstance(value, bool):
-            raise CheckpointLoadError(
-                f"run {row[0]!r}: its stored row is damaged ({name} is {value!r})"
-            )
-    if run.status not in STATUSES:
-        raise CheckpointLoadError(f"run {row[0]!r}: unknown status {run.status!r} in its row")
-    return run
-
-
-def _sound_runs(rows: list[tuple]) -> list[RunRecord]:
-    runs = []
-    for row in rows:
-        try:
-            runs.append(_run(row))
-        except CheckpointLoadError:
-            continue  # left out of listings; get_run names the damage
-    return runs
+def _has(title: object, key: str) -> bool:
+    return title_matches(title, key)
 
 
 class SqliteStore:
-    """Checkpoints in one SQLite file at ``path`` (created if missing).
+    """Checkpoints in one SQLite file at ``path`` (created if missing, unless
+    ``create=False``: then a missing file is a ``StoreError``).
 
     ``synchronous="FULL"`` (the default) makes every commit durable through a
     power cut; ``"NORMAL"`` keeps it through a crash of the process only, and is
     faster. Raises ``StoreError`` for a file that is not a hitl store, or one a
-    newer version of hitl wrote.
+    newer version of hitl wrote; a file of an older version is migrated.
     """
 
     def __init__(
@@ -222,6 +86,7 @@ class SqliteStore:
         *,
         synchronous: Literal["FULL", "NORMAL"] = "FULL",
         busy_timeout: float = 10.0,
+        create: bool = True,
     ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError("synchronous must be 'FULL' or 'NORMAL'")
@@ -229,10 +94,17 @@ class SqliteStore:
         self.synchronous = synchronous
         """"FULL": what the engine acknowledges is on disk; "NORMAL": it survives a
         crash of the process, not of the machine."""
+        self.busy_timeout = busy_timeout
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder, not a store file")
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no such store")
         self._wal_path = f"{self.path}-wal"
         self._wal: int | None = None
         self._unsynced = False
         self._lock = threading.RLock()
+        self._token: int | None = None  # change_token, while data_version holds
+        self._data_version = -1
         try:
             self._db = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=busy_timeout
@@ -240,44 +112,41 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
         try:
-            self._open(busy_timeout)
-        except sqlite3.OperationalError as exc:
+            self._open()
+        except sqlite3.Error as exc:
             self._db.close()
-            if _busy(exc):
-                raise StoreError(f"{self.path}: the store is busy ({exc})") from None
-            raise StoreError(f"{self.path}: not a hitl store ({exc})") from None
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise StoreError(f"{self.path}: not a hitl store ({exc})") from None
+            raise self._error(exc, opening=True) from None
         except StoreError:
             self._db.close()
             raise
+        self._db.create_function("hitl_has", 2, _has, deterministic=True)
 
-    def _open(self, busy_timeout: float) -> None:
+    # -- opening -------------------------------------------------------------------
+
+    def _open(self) -> None:
         db = self._db
         header = self._header()
-        if header == (0, 0):
-            with self._write():  # two processes creating one file: the second finds it made
-                if self._header() == (0, 0):
+        if header[1] != schema.SCHEMA_VERSION:
+            with self._write():  # two processes making one file: the second finds it made
+                header = self._header()
+                if header == (0, 0):
                     if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                         raise StoreError(f"{self.path}: not a hitl store (it holds other tables)")
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
-                    db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-                    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                    schema.create(db)
+                elif header == (schema.APPLICATION_ID, 1):
+                    schema.migrate_from_1(db)
             header = self._header()
         app_id, version = header
-        if app_id != APPLICATION_ID:
+        if app_id != schema.APPLICATION_ID:
             raise StoreError(f"{self.path}: not a hitl store")
-        if version != SCHEMA_VERSION:
+        if version != schema.SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: written by another version of hitl (store schema {version}; "
-                f"this hitl reads schema {SCHEMA_VERSION})"
+                f"{self.path}: written by a newer version of hitl (store schema {version}; "
+                f"this hitl reads schema {schema.SCHEMA_VERSION} and older): upgrade hitl"
             )
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            self._use_wal(busy_timeout)
-        db.execute("PRAGMA synchronous=NORMAL")  # sync() makes it durable: see above
+            self._use_wal()
+        db.execute("PRAGMA synchronous=NORMAL")  # from here sync() makes it durable
         # A checkpoint writes a handful of pages, most of them the same hot index
         # pages as the last: a longer log copies each of them once for more commits.
         db.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
@@ -287,6 +156,9 @@ class SqliteStore:
         # 6 MiB of page cache (SQLite's default is 2): the pages a filter over a
         # thousand matches reads stay cached, and memory stays bounded.
         db.execute("PRAGMA cache_size=-6144")
+        # What was written above (a new file's schema, a migration) committed with
+        # SQLite's default synchronous=FULL: durable already.
+        self._unsynced = False
 
     def _header(self) -> tuple[int, int]:
         """The file's application id and schema version, read in one transaction:
@@ -305,13 +177,13 @@ class SqliteStore:
             if own:
                 db.execute("COMMIT")
 
-    def _use_wal(self, busy_timeout: float) -> None:
+    def _use_wal(self) -> None:
         """Switch a new file to WAL. The switch needs the file to itself for a
         moment, and SQLite refuses it at once, not after the busy timeout, while
         another connection reads the file (another process opening the same new
         file): so try again until the busy timeout has passed."""
         db = self._db
-        deadline = time.monotonic() + busy_timeout
+        deadline = time.monotonic() + self.busy_timeout
         pause = 0.001
         while True:
             try:
@@ -323,54 +195,98 @@ class SqliteStore:
             if time.monotonic() >= deadline:
                 raise StoreError(
                     f"{self.path}: the store is busy (another connection kept it from "
-                    f"switching to WAL for {busy_timeout:g} s)"
+                    f"switching to WAL for {self.busy_timeout:g} s)"
                 )
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
+
+    def _error(self, exc: sqlite3.Error, *, opening: bool = False) -> StoreError:
+        """A driver error as one line naming the file and what to do."""
+        text = str(exc)
+        if _busy(exc):
+            return StoreError(
+                f"{self.path}: the store is busy: another process held it for more than "
+                f"{self.busy_timeout:g} s; try again"
+            )
+        if "readonly" in text or "read-only" in text:
+            return StoreError(f"{self.path}: the store is read-only here ({text}); nothing was written")
+        if "unable to open" in text:
+            return StoreError(
+                f"{self.path}: cannot open the store ({text}): check the folder exists and "
+                f"can be written"
+            )
+        if opening and isinstance(exc, sqlite3.DatabaseError) and "malformed" not in text:
+            return StoreError(f"{self.path}: not a hitl store ({text})")
+        return StoreError(
+            f"{self.path}: the store is damaged ({text}); restore it from a backup or "
+            f"move it aside"
+        )
+
+    # -- transactions ----------------------------------------------------------------
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             db = self._db
-            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
             try:
                 yield db
-            except BaseException:
+            except BaseException as exc:
                 db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError):
+                    raise self._error(exc) from None
                 raise
-            db.execute("COMMIT")
+            try:
+                db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise self._error(exc) from None
             self._unsynced = True
+            self._token = None
 
-    def _write_one(self, sql: str, params: tuple) -> sqlite3.Cursor:
-        """One statement as its own transaction: SQLite takes the write lock as the
-        statement starts (waiting out other writers), as ``BEGIN IMMEDIATE`` would."""
+    def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
-            cursor = self._db.execute(sql, params)
-            self._unsynced = True
-            return cursor
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+
+    def _next_change(self, db: sqlite3.Connection) -> int:
+        return db.execute(q.NEXT_CHANGE).fetchone()[0]
+
+    def _touch(self, db: sqlite3.Connection, session: str, run_id: str, *, latest: bool = True) -> None:
+        """Give ``session`` a new change number, with ``run_id`` as its latest run
+        (``latest`` False: its time stays, as for a title set)."""
+        db.execute(q.TOUCH, (int(latest), run_id, session, self._next_change(db), session))
+
+    # -- writing ---------------------------------------------------------------------
 
     def create_run(self, run: RunRecord, first: CheckpointRecord | None = None) -> None:
-        row = (
-            run.run_id,
-            run.flow,
-            run.session,
-            run.branched_from,
-            run.start,
-            run.status,
-            run.error,
-            run.owner,
-            run.created_at,
-            run.updated_at,
-        )
-        try:
-            if first is None:
-                self._write_one(_INSERT_RUN, row)
-                return
-            with self._write() as db:
-                db.execute(_INSERT_RUN, row)
-                self._add(db, first, run.status, run.owner)
-        except sqlite3.IntegrityError:
-            raise ConflictError(f"run {run.run_id} already exists") from None
+        row = (*run[:9], None, -1, *run[11:])
+        with self._write() as db:
+            if run.branched_from is not None:
+                origin = db.execute(q.ORIGIN_SESSION, (run.branched_from,)).fetchone()
+                if origin is None or origin[0] != run.session:
+                    raise ConflictError(
+                        f"run {run.run_id} branches from checkpoint {run.branched_from}, "
+                        f"which is no longer stored in session {run.session}"
+                    )
+            try:
+                db.execute(q.INSERT_RUN, row)
+            except sqlite3.IntegrityError:
+                raise ConflictError(f"run {run.run_id} already exists") from None
+            if first is not None:
+                self._add(db, first, run.status, run.owner, run.lease_until, None)
+            if run.branched_from is None:
+                db.execute(
+                    q.INSERT_SESSION,
+                    (run.session, run.flow, run.run_id, run.created_at, self._next_change(db)),
+                )
+            self._touch(db, run.session, run.run_id)
 
     def append(
         self,
@@ -381,24 +297,37 @@ class SqliteStore:
         lease_until: float | None = None,
         title: str | None = None,
     ) -> None:
-        with self._lock:  # one statement, its own transaction (as in _write_one)
-            self._add(self._db, checkpoint, status, owner)
-            self._unsynced = True
+        with self._write() as db:
+            session = self._add(db, checkpoint, status, owner, lease_until, title)
+            self._touch(db, session, checkpoint.run_id)
 
     def _add(
-        self, db: sqlite3.Connection, checkpoint: CheckpointRecord, status: str, owner: str | None
-    ) -> None:
-        """Compare-and-set: add ``checkpoint`` only if its seq is free and its run stored."""
-        run_id, seq = checkpoint.run_id, checkpoint.seq
-        try:
-            added = db.execute(_APPEND, (*checkpoint[:12], status, owner, run_id)).rowcount
-        except sqlite3.IntegrityError:  # UNIQUE (run_id, seq): another writer took this seq
-            tip = db.execute(_TIP_SEQ, (run_id,)).fetchone()[0]
+        self,
+        db: sqlite3.Connection,
+        ck: CheckpointRecord,
+        status: str,
+        owner: str | None,
+        lease_until: float | None,
+        title: str | None,
+    ) -> str:
+        """Compare-and-set: move the run's tip to ``ck`` only if ``ck`` follows it;
+        the run's session."""
+        moved = db.execute(
+            q.MOVE_TIP,
+            (ck.id, ck.seq, status, owner, lease_until, ck.created_at, title, ck.run_id, ck.seq - 1),
+        ).fetchone()
+        if moved is None:
+            tip = db.execute("SELECT tip_seq FROM runs WHERE run_id=?", (ck.run_id,)).fetchone()
+            if tip is None:
+                raise ConflictError(f"run {ck.run_id} is no longer in the store")
             raise ConflictError(
-                f"run {run_id} moved on: its tip is checkpoint {tip}, not {seq - 1}"
-            ) from None
-        if added != 1:
-            raise ConflictError(f"run {run_id} is no longer in the store")
+                f"run {ck.run_id} moved on: its tip is checkpoint {tip[0]}, not {ck.seq - 1}"
+            )
+        try:
+            db.execute(q.INSERT_CHECKPOINT, tuple(ck))
+        except sqlite3.IntegrityError:
+            raise ConflictError(f"checkpoint {ck.id} (seq {ck.seq} of run {ck.run_id}) is stored already") from None
+        return moved[0]
 
     def set_status(
         self,
@@ -412,25 +341,127 @@ class SqliteStore:
         tip_seq: int | None = None,
     ) -> bool:
         with self._write() as db:
-            tip = db.execute(_TIP_SEQ, (run_id,)).fetchone()[0]
-            if tip_seq is not None and tip != tip_seq:
+            moved = db.execute(
+                q.SET_STATUS, (status, error, owner, lease_until, at, run_id, tip_seq, tip_seq)
+            ).fetchone()
+            if moved is None:
                 return False
-            return (
-                db.execute(
-                    "UPDATE runs SET status=?, error=?, owner=?, updated_at=?, status_seq=? "
-                    "WHERE run_id=?",
-                    (status, error, owner, at, tip, run_id),
-                ).rowcount
-                == 1
-            )
+            self._touch(db, moved[0], run_id)
+            return True
 
-    def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
+    def renew_lease(self, run_id: str, owner: str, lease_until: float) -> bool:
+        with self._write() as db:
+            moved = db.execute(q.RENEW_LEASE, (lease_until, run_id, RUNNING, owner)).fetchone()
+            if moved is None:
+                return False
+            db.execute(
+                "UPDATE sessions SET lease_until=? WHERE session=? AND run_id=?",
+                (lease_until, moved[0], run_id),
+            )
+            return True
+
+    def set_titles(self, titles: Mapping[str, str]) -> None:
+        with self._write() as db:
+            for run_id, title in titles.items():
+                moved = db.execute(q.SET_TITLE, (title, run_id)).fetchone()
+                if moved is not None and moved[1] == run_id:
+                    self._touch(db, moved[0], run_id, latest=False)
+
+    def sync(self) -> None:
+        """Flush the write-ahead log to disk (one fdatasync), if anything is waiting."""
         with self._lock:
-            return self._db.execute(sql, params).fetchall()
+            if not self._unsynced:
+                return
+            if self.synchronous == "FULL":
+                _flush(self._wal_fd())
+            self._unsynced = False
+
+    def _wal_fd(self) -> int:
+        """The log, kept open (SQLite never removes it while this connection lives:
+        a log gone missing was deleted by someone else, and what was committed to
+        it since cannot be made durable, so that is an error, never a skip)."""
+        fd = self._wal
+        if fd is not None and os.fstat(fd).st_nlink:
+            return fd
+        if fd is not None:
+            os.close(fd)
+            self._wal = None
+        try:
+            self._wal = os.open(self._wal_path, os.O_RDONLY)
+        except FileNotFoundError:
+            raise StoreError(
+                f"{self.path}: the store's log ({self._wal_path}) was deleted while in use; "
+                f"the last answers may not be on disk: close every hitl on this store and "
+                f"check it"
+            ) from None
+        return self._wal
+
+    # -- deleting --------------------------------------------------------------------
+
+    def delete_runs(self, run_ids: list[str]) -> int:
+        with self._write() as db:
+            return len(self._delete(db, list(dict.fromkeys(run_ids))))
+
+    def delete_run(self, run_id: str) -> list[str]:
+        with self._write() as db:
+            row = db.execute("SELECT session FROM runs WHERE run_id=?", (run_id,)).fetchone()
+            if row is None:
+                return []
+            doomed = [run_id]
+            for other, origin_run in db.execute(q.FAMILY, (row[0],)).fetchall():
+                if other != run_id and origin_run in doomed:
+                    doomed.append(other)
+            return self._delete(db, doomed)
+
+    def delete_session(self, session: str) -> list[str]:
+        with self._write() as db:
+            ids = [r[0] for r in db.execute(q.SESSION_RUN_IDS, (session,)).fetchall()]
+            return self._delete(db, ids)
+
+    def prune_sessions(self, *, before: float, flow: str | None = None) -> list[SessionRecord]:
+        with self._write() as db:
+            sql, params = q.prune_sql(flow, before)
+            doomed = [session_record(r) for r in db.execute(sql, params).fetchall()]
+            for record in doomed:
+                ids = [r[0] for r in db.execute(q.SESSION_RUN_IDS, (record.session,)).fetchall()]
+                self._delete(db, ids)
+            return doomed
+
+    def _delete(self, db: sqlite3.Connection, run_ids: list[str]) -> list[str]:
+        gone: list[str] = []
+        sessions: set[str] = set()
+        for run_id in run_ids:
+            row = db.execute("DELETE FROM runs WHERE run_id=? RETURNING session", (run_id,)).fetchone()
+            if row is None:
+                continue
+            db.execute("DELETE FROM checkpoints WHERE run_id=?", (run_id,))
+            gone.append(run_id)
+            sessions.add(row[0])
+        for session in sorted(sessions):
+            latest = db.execute(q.LATEST_RUN, (session,)).fetchone()
+            if latest is not None:
+                self._touch(db, session, latest[0])
+                continue
+            db.execute("DELETE FROM sessions WHERE session=?", (session,))
+            db.execute("INSERT INTO gone VALUES (?, ?)", (self._next_change(db), session))
+        if sessions:
+            self._forget_tombstones(db)
+        return gone
+
+    def _forget_tombstones(self, db: sqlite3.Connection) -> None:
+        cut = db.execute(
+            "SELECT change FROM gone ORDER BY change DESC LIMIT 1 OFFSET ?",
+            (schema.TOMBSTONES_KEPT,),
+        ).fetchone()
+        if cut is not None:
+            db.execute("DELETE FROM gone WHERE change <= ?", (cut[0],))
+            db.execute("UPDATE meta SET value=max(value, ?) WHERE key='forgotten'", (cut[0],))
+
+    # -- reading runs and checkpoints ------------------------------------------------------
 
     def get_run(self, run_id: str) -> RunRecord | None:
-        rows = self._read(_SELECT_RUN + "WHERE r.run_id=?", (run_id,))
-        return _run(rows[0]) if rows else None
+        rows = self._read(q.SELECT_RUN + " WHERE run_id=?", (run_id,))
+        return run_record(rows[0]) if rows else None
 
     def session_of(self, run_id: str) -> str | None:
         rows = self._read("SELECT session FROM runs WHERE run_id=?", (run_id,))
@@ -445,20 +476,32 @@ class SqliteStore:
 
     def list_runs(self, flow: str | None = None) -> list[RunRecord]:
         if flow is None:
-            rows = self._read(_SELECT_RUN + "ORDER BY r.rowid")
-        else:
-            rows = self._read(_SELECT_RUN + "WHERE r.flow=? ORDER BY r.rowid", (flow,))
-        return _sound_runs(rows)
+            return sound_runs(self._read(q.SELECT_RUN + " ORDER BY rowid"))
+        return sound_runs(self._read(q.SELECT_RUN + " WHERE flow=? ORDER BY rowid", (flow,)))
+
+    def session_runs(self, session: str) -> list[RunRecord]:
+        return sound_runs(self._read(q.SELECT_RUN + " WHERE session=? ORDER BY rowid", (session,)))
+
+    def run_ids(self, prefix: str, *, limit: int) -> list[str]:
+        if not prefix:
+            raise ValueError("a run id prefix is empty")
+        rows = self._read(
+            "SELECT run_id FROM runs WHERE run_id >= ? ORDER BY run_id LIMIT ?", (prefix, limit)
+        )
+        found = []
+        for (run_id,) in rows:
+            if not run_id.startswith(prefix):
+                break
+            found.append(run_id)
+        return found
 
     def run_checkpoints(self, run_id: str) -> list[CheckpointRecord]:
-        rows = self._read(
-            f"SELECT {_CK_COLUMNS} FROM checkpoints WHERE run_id=? ORDER BY seq", (run_id,)
-        )
-        return [_checkpoint(r) for r in rows]
+        rows = self._read(q.SELECT_CHECKPOINT + " WHERE run_id=? ORDER BY seq", (run_id,))
+        return [CheckpointRecord._make(r) for r in rows]
 
     def get_checkpoint(self, checkpoint_id: str) -> CheckpointRecord | None:
-        rows = self._read(f"SELECT {_CK_COLUMNS} FROM checkpoints WHERE id=?", (checkpoint_id,))
-        return _checkpoint(rows[0]) if rows else None
+        rows = self._read(q.SELECT_CHECKPOINT + " WHERE id=?", (checkpoint_id,))
+        return CheckpointRecord._make(rows[0]) if rows else None
 
     def find_checkpoints(
         self,
@@ -470,50 +513,91 @@ class SqliteStore:
         output_type: str | None = None,
         shapes: list[tuple[str, str]] | None = None,
     ) -> list[CheckpointRecord]:
-        sql, params = find_sql(flow, run_id, step, input_type, output_type, shapes)
-        return [_checkpoint(r) for r in self._read(sql, params)]
+        sql, params = q.find_sql(flow, run_id, step, input_type, output_type, shapes)
+        return [CheckpointRecord._make(r) for r in self._read(sql, params)]
 
-    def delete_runs(self, run_ids: list[str]) -> int:
-        gone = 0
-        with self._write() as db:
-            for run_id in run_ids:
-                db.execute("DELETE FROM checkpoints WHERE run_id=?", (run_id,))
-                gone += db.execute("DELETE FROM runs WHERE run_id=?", (run_id,)).rowcount
-        self.sync()
-        return gone
+    # -- reading sessions ------------------------------------------------------------------
 
-    def sync(self) -> None:
-        """Flush the write-ahead log to disk (one fdatasync), if anything is waiting."""
+    def get_session(self, session: str) -> SessionRecord | None:
+        rows = self._read(q.SELECT_SESSION + " WHERE session=?", (session,))
+        return session_record(rows[0]) if rows else None
+
+    def sessions(
+        self,
+        *,
+        now: float,
+        status: str | None = None,
+        flow: str | None = None,
+        text: str | None = None,
+        updated_before: float | None = None,
+        limit: int = 50,
+        cursor: int | None = None,
+    ) -> SessionPage:
+        check_filters(status, limit)
+        sql, params = q.page_sql(now, status, flow, text, updated_before, cursor)
+        rows = self._read(sql + " LIMIT ?", (*params, limit + 1))
+        page, damaged = [], []
+        for row in rows[:limit]:
+            try:
+                page.append(session_record(row))
+            except CheckpointLoadError as exc:  # listed as damaged, not hidden
+                damaged.append(str(exc))
+        more = len(rows) > limit and isinstance(rows[limit - 1][-1], int)
+        return SessionPage(page, rows[limit - 1][-1] if more else None, damaged)
+
+    def count_sessions(
+        self, *, now: float, flow: str | None = None, text: str | None = None
+    ) -> dict[str, int]:
+        counts = dict.fromkeys(SESSION_STATUSES, 0)
+        sql, params = q.count_sql(now, flow, text)
+        for status, total, live in self._read(sql, params):
+            if status == RUNNING:
+                counts[RUNNING] = live
+                counts[INTERRUPTED] = total - live
+            elif status in STATUSES:
+                counts[status] = total
+        return counts
+
+    def change_token(self) -> int:
         with self._lock:
-            if not self._unsynced:
-                return
-            if self.synchronous == "FULL":
-                fd = self._wal_fd()
-                if fd is not None:
-                    _flush(fd)
-            self._unsynced = False
+            try:
+                version = self._db.execute("PRAGMA data_version").fetchone()[0]
+                if self._token is None or version != self._data_version:
+                    self._data_version = version
+                    self._token = self._next_change(self._db) - 1
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+            return self._token
 
-    def _wal_fd(self) -> int | None:
-        """The log, kept open (SQLite never removes it while this connection lives);
-        opened again should it have been replaced."""
-        fd = self._wal
-        if fd is not None and os.fstat(fd).st_nlink:
-            return fd
-        if fd is not None:
-            os.close(fd)
-        try:
-            self._wal = os.open(self._wal_path, os.O_RDONLY)
-        except FileNotFoundError:  # checkpointed away: SQLite synced it then
-            self._wal = None
-        return self._wal
+    def changes(self, since: int | None, *, limit: int = 1000) -> Changes:
+        with self._lock:
+            db = self._db
+            try:
+                db.execute("BEGIN")
+                try:
+                    token = self._next_change(db) - 1
+                    forgotten = db.execute("SELECT value FROM meta WHERE key='forgotten'").fetchone()[0]
+                    if since is None or since > token or since < forgotten:
+                        return Changes(token, [], [], False)
+                    changed = [r[0] for r in db.execute(q.CHANGED, (since, limit + 1))]
+                    deleted = [r[0] for r in db.execute(q.DELETED, (since, limit + 1))]
+                finally:
+                    db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+        if len(changed) + len(deleted) > limit:
+            return Changes(token, [], [], False)
+        return Changes(token, changed, deleted, True)
 
     def close(self) -> None:
         with self._lock:
-            self.sync()
-            if self._wal is not None:
-                os.close(self._wal)
-                self._wal = None
-            self._db.close()
+            try:
+                self.sync()
+            finally:
+                if self._wal is not None:
+                    os.close(self._wal)
+                    self._wal = None
+                self._db.close()
 
     def __enter__(self) -> SqliteStore:
         return self

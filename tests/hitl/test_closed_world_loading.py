@@ -244,7 +244,7 @@ async def test_a_corrupt_start_event_fails_the_resume_of_that_run_only(tmp_path)
     sql(path, "DELETE FROM checkpoints WHERE run_id=?", (fresh_id,))
     sql(
         path,
-        "UPDATE runs SET status='running', status_seq=-1, start=? WHERE run_id=?",
+        "UPDATE runs SET status='running', tip=NULL, tip_seq=-1, start=? WHERE run_id=?",
         ('{"type": "StartEvent", "v": 1, "data": {"nick', fresh_id),
     )
     with SqliteStore(path) as store:

@@ -17,7 +17,7 @@ from hitl import (
     WorkflowCheckpointer,
 )
 from hitl.store import CheckpointRecord
-from hitl.store.sqlite import find_sql
+from hitl.store.sqlite_queries import find_sql
 from tests.hitl.helpers import (
     AgeQuestion,
     EchoFlow,
@@ -199,7 +199,7 @@ def test_a_store_of_another_schema_version_is_refused(tmp_path):
     path = tmp_path / "s.db"
     SqliteStore(path).close()
     sql(path, "PRAGMA user_version=99")
-    with pytest.raises(StoreError, match="another version of hitl") as info:
+    with pytest.raises(StoreError, match="newer version of hitl") as info:
         SqliteStore(path)
     assert "99" in str(info.value)
 

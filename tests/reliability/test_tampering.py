@@ -449,7 +449,7 @@ def test_a_done_run_with_one_broken_input_still_gives_its_result(
     [
         ("created_at", "yesterday"),
         ("updated_at", "x"),
-        ("status_seq", "seven"),
+        ("tip_seq", "seven"),
         ("status", "bogus"),
     ],
 )

@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from hitl.store import MemoryStore
+from hitl.store import MemoryStore, SqliteStore
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,14 @@ def _sqlite_damage(table: str, key: str) -> Callable[[Any, str, str, object], No
 
 KINDS: dict[str, Kind] = {
     "memory": Kind("memory", lambda request, tmp_path: MemoryStore(), lambda store: store),
+    "sqlite": Kind(
+        "sqlite",
+        lambda request, tmp_path: SqliteStore(tmp_path / "store.db"),
+        lambda store: SqliteStore(store.path),
+        spec=lambda store: str(store.path),
+        damage_run=_sqlite_damage("runs", "run_id"),
+        damage_session=_sqlite_damage("sessions", "session"),
+    ),
 }
 
 

@@ -32,7 +32,7 @@ from hitl import (
     answer_field,
     step,
 )
-from hitl.store.sqlite import APPLICATION_ID
+from hitl.store.sqlite_schema import APPLICATION_ID
 from tui.cli import launch
 from tui.cli.main import main
 from tui.sessions.workspace import Workspace
@@ -797,7 +797,7 @@ def test_a_store_another_version_wrote(hitl, tmp_path: Path) -> None:
         conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
         conn.execute("PRAGMA user_version=99")
         conn.execute("CREATE TABLE runs (x)")
-    fails(hitl("--db", str(newer), "list"), f"{newer}: written by another version of hitl")
+    fails(hitl("--db", str(newer), "list"), f"{newer}: written by a newer version of hitl")
 
 
 def test_an_interrupted_run_is_resumed_before_it_is_answered(hitl, write, db: Path) -> None:
