@@ -39,7 +39,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
 ALL_CONSTRAINTS = ("min_length", "max_length", "pattern", "choices", "min", "max")
 
 RESERVED_IDS: frozenset[str] = frozenset(
-    {"at", "run_id", "message"}
+    {"at", "author", "run_id", "message"}
     | {name for name in dir(InputRequiredEvent) if not name.startswith("_")}
 )
 """Names a question id may not take: the engine's own (``at``, ``run_id``,

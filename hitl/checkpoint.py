@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,26 @@ def owner() -> str:
     """Who drives a run: this host and process (asked afresh, so a forked child
     is itself), so a run left 'running' by a dead process reads as interrupted."""
     return f"{_HOST}:{os.getpid()}"
+
+
+LEASE_SECONDS = 30.0
+"""How long a run's owner vouches for a running run: renewed while a step waits
+on I/O; past it, with no renewal, the run reads as interrupted on any machine."""
+
+
+def lease(clock: Callable[[], float], status: str) -> float | None:
+    """The lease a write with ``status`` takes: only a running run has one."""
+    return clock() + LEASE_SECONDS if status == RUNNING else None
+
+
+def interrupted(run: RunRecord, now: float) -> bool:
+    """Whether a running run's process is gone: its lease ran out, or it was a
+    process of this host that no longer lives (rows older than leases: only that)."""
+    if run.status != RUNNING:
+        return False
+    if run.lease_until is not None and run.lease_until < now:
+        return True
+    return not _alive(run.owner)
 
 
 def timestamp(value: float) -> datetime:
@@ -62,6 +83,12 @@ class Checkpoint:
     @property
     def seq(self) -> int:
         return self._record.seq
+
+    @property
+    def author(self) -> str | None:
+        """Who made this checkpoint (an answer or an edit); None for a step's, and
+        for checkpoints stored before authors were."""
+        return self._record.author
 
     @property
     def last_completed_step(self) -> str:
@@ -172,8 +199,12 @@ class RunInfo:
     checkpoint_count: int
     tip: str | None
     interrupted: bool
-    """True when the run was left running by a process that is gone (a crash):
-    ``resume`` re-runs the step it was in."""
+    """True when the run was left running by a process that is gone (a crash, on
+    any machine: its lease ran out): ``resume`` re-runs the step it was in."""
+    author: str | None = None
+    """Who started the run (None: not recorded)."""
+    title: str | None = None
+    """The text of the first answer on its way ("" none yet, None not known)."""
 
     @classmethod
     def from_record(cls, run: RunRecord) -> RunInfo:
@@ -188,7 +219,9 @@ class RunInfo:
             error=run.error,
             checkpoint_count=run.tip_seq + 1,
             tip=run.tip,
-            interrupted=run.status == RUNNING and not _alive(run.owner),
+            interrupted=interrupted(run, time.time()),
+            author=run.author,
+            title=run.title,
         )
 
 

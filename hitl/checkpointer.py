@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from hitl import retention
 from hitl.answers import check_text, raise_errors
-from hitl.checkpoint import Checkpoint, CheckpointsView, RunInfo, owner
+from hitl.checkpoint import LEASE_SECONDS, Checkpoint, CheckpointsView, RunInfo, lease, owner
 from hitl.errors import (
     CheckpointLoadError,
     CheckpointNotFound,
@@ -25,6 +25,7 @@ from hitl.errors import (
 )
 from hitl.events import Event, InputRequiredEvent, StartEvent
 from hitl.ids import new_id
+from hitl.lineage import answer_text, standing_answers, title_of
 from hitl.runner import Cursor, Engine, RunHandler, status_after
 from hitl.serde import DEFAULT_MAX_EVENT_BYTES, Serde
 from hitl.store.base import COMPLETED, RUNNING, CheckpointRecord, CheckpointStore, RunRecord
@@ -36,8 +37,10 @@ class WorkflowCheckpointer:
     """Runs ``workflow`` with a checkpoint after every completed step, in ``store``.
 
     ``store`` defaults to a fresh ``MemoryStore``; the app uses ``SqliteStore``.
-    ``max_event_bytes`` caps each stored event (1 MiB by default). ``clock``
-    and ``new_id`` are for tests that need fixed times and ids.
+    ``max_event_bytes`` caps each stored event (1 MiB by default). ``author``
+    is who answers and edits through this checkpointer (recorded on each
+    checkpoint a person makes; ``answer`` and ``run_from`` can name another).
+    ``clock`` and ``new_id`` are for tests that need fixed times and ids.
     """
 
     def __init__(
@@ -48,8 +51,10 @@ class WorkflowCheckpointer:
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         clock: Callable[[], float] = time.time,
         new_id: Callable[[], str] = new_id,
+        author: str | None = None,
     ) -> None:
         self.store: CheckpointStore = store if store is not None else MemoryStore()
+        self.author = author
         self._unsaved = _UnsavedStore()  # runs started with store_checkpoints=False
         self._max_event_bytes = max_event_bytes
         self._clock = clock
@@ -85,17 +90,21 @@ class WorkflowCheckpointer:
         start_text = self.serde.dump(start)
         store = self._store_for_new_run(store_checkpoints)
         run_id = self._new_id()
-        store.create_run(self._new_run(run_id, run_id, None, start_text))
-        cursor = Cursor(start, start_text, self.workflow.new_state(), False, None, 0, None)
+        store.create_run(self._new_run(run_id, run_id, None, start_text, title=""))
+        cursor = Cursor(start, start_text, self.workflow.new_state(), False, None, 0, None, "")
         return RunHandler(self._engine, store, run_id, cursor)
 
-    def answer(self, run_id: str, /, at: str | None = None, **answers: Any) -> RunHandler:
+    def answer(
+        self, run_id: str, /, at: str | None = None, *, author: str | None = None, **answers: Any
+    ) -> RunHandler:
         """Answer the run's pending question, save the answer, and go on.
 
         The answer is checked against the question's rules and stored as a
-        ``human`` checkpoint before this returns. ``at`` names the question's
-        checkpoint: if the run has moved past it, ``ConflictError``.
+        ``human`` checkpoint before this returns, made by ``author`` (default:
+        the checkpointer's). ``at`` names the question's checkpoint: if the run
+        has moved past it, ``ConflictError``.
         """
+        author = self.author if author is None else author
         hot = self._engine.waiting.pop(run_id, None)
         if hot is not None and at in (None, hot.tip.id):
             # The question this process stored: no read. Should the run have moved
@@ -105,7 +114,9 @@ class WorkflowCheckpointer:
                 answered = hot.question_type.from_answers(
                     hot.values, answers, limit=self._max_event_bytes
                 )
-                return self._continue_with(hot.store, run_id, hot.tip, answered, hot.state)
+                return self._continue_with(
+                    hot.store, run_id, hot.tip, answered, author, hot.title, hot.state
+                )
             except (ConflictError, ValidationError):
                 pass
         store, run = self._find_run(run_id)
@@ -123,7 +134,7 @@ class WorkflowCheckpointer:
         answered = type(question).from_answers(
             question.model_dump(), answers, limit=self._max_event_bytes
         )
-        return self._continue_with(store, run_id, tip, answered)
+        return self._continue_with(store, run_id, tip, answered, author, run.title)
 
     def resume(self, run_id: str) -> RunHandler:
         """Go on from the run's latest checkpoint.
@@ -135,17 +146,22 @@ class WorkflowCheckpointer:
         cursor = self._cursor(run, self._tip(run))
         if status_after(cursor.event, cursor.answered) == RUNNING:
             store.set_status(
-                run_id, RUNNING, error=None, owner=owner(), at=self._clock(), tip_seq=run.tip_seq
-            )
+                run_id, RUNNING, error=None, owner=owner(), at=self._clock(),
+                lease_until=lease(self._clock, RUNNING), tip_seq=run.tip_seq,
+            )  # fmt: skip
         return RunHandler(self._engine, store, run_id, cursor)
 
-    def run_from(self, checkpoint: Checkpoint, *, store_checkpoints: bool = True) -> RunHandler:
+    def run_from(
+        self, checkpoint: Checkpoint, *, store_checkpoints: bool = True, author: str | None = None
+    ) -> RunHandler:
         """Start a new run, in the same session, from ``checkpoint``.
 
         If its ``output_event`` was changed, the change is checked like an
-        answer and stored as the new run's first checkpoint (a ``human`` one);
-        otherwise the new run goes on from the checkpoint as it was.
+        answer and stored as the new run's first checkpoint (a ``human`` one,
+        made by ``author``, default the checkpointer's); otherwise the new run
+        goes on from the checkpoint as it was.
         """
+        author = self.author if author is None else author
         origin, session = self._origin(checkpoint)
         flow = self.workflow.flow_name
         store = self._store_for_new_run(store_checkpoints)
@@ -172,12 +188,27 @@ class WorkflowCheckpointer:
                 edited_text,
                 origin.state,
                 now,
+                author,
             )
-        run = self._new_run(run_id, session, origin.id, None, now)
+        title = self._branch_title(origin, first, event)
+        run = self._new_run(run_id, session, origin.id, None, now, title=title, author=author)
         cursor = self._cursor(run, first or origin, event)
         run = run._replace(status=status_after(cursor.event, cursor.answered))
         store.create_run(run, first)
         return RunHandler(self._engine, store, run_id, cursor)
+
+    def _branch_title(
+        self, origin: CheckpointRecord, first: CheckpointRecord | None, event: Event
+    ) -> str:
+        """The title of a branch from ``origin`` (with ``first``, an edit of it, if
+        any): its first standing answer, read through the origin's lineage."""
+        lineage = [c for c in self.lineage(origin.run_id) if c.seq <= origin.seq or
+                   c.run_id != origin.run_id]  # fmt: skip
+        if first is not None:
+            edit = self._checkpoint(first)
+            edit.output_event = event
+            lineage.append(edit)
+        return title_of(standing_answers(lineage, self.workflow))
 
     def _new_run(
         self,
@@ -186,14 +217,18 @@ class WorkflowCheckpointer:
         branched_from: str | None,
         start: str | None,
         now: float | None = None,
+        *,
+        title: str | None,
+        author: str | None = None,
     ) -> RunRecord:
         """The record of a run starting now, driven by this process."""
         now = self._clock() if now is None else now
         flow = self.workflow.flow_name
         return RunRecord(
-            run_id, flow, session, branched_from, start, RUNNING, None, owner(), None, None, -1,
-            now, now, None, None,
-        )
+            run_id, flow, session, branched_from, start, RUNNING, None, owner(),
+            now + LEASE_SECONDS, None, -1, now, now, self.author if author is None else author,
+            title,
+        )  # fmt: skip
 
     def _store_for_new_run(self, store_checkpoints: bool) -> CheckpointStore:
         if store_checkpoints:
@@ -209,10 +244,14 @@ class WorkflowCheckpointer:
         run_id: str,
         tip: CheckpointRecord,
         answered: Event,
+        author: str | None,
+        title: str | None,
         state: BaseModel | None = None,
     ) -> RunHandler:
-        """Store ``answered`` as the person's checkpoint after ``tip`` (the run's
-        latest, or for a branch with none yet the one it came from), then go on."""
+        """Store ``answered`` as ``author``'s checkpoint after ``tip`` (the run's
+        latest, or for a branch with none yet the one it came from), then go on.
+        ``title`` is the run's as known: an answer to a run with none yet ("")
+        gives it its title."""
         if state is None:  # read before the answer is stored: a broken state stores nothing
             state = self.serde.load_state(
                 tip.state, self.workflow.state_type, self._where(tip, "ctx_state")
@@ -231,15 +270,22 @@ class WorkflowCheckpointer:
             self.serde.dump(answered),
             tip.state,
             self._clock(),
+            author,
         )
+        new_title = answer_text(answered) or None if title == "" else None
         try:
-            store.append(record, RUNNING, owner())
+            store.append(
+                record, RUNNING, owner(), lease_until=lease(self._clock, RUNNING), title=new_title
+            )
         except ConflictError:
             raise ConflictError(
                 f"run {run_id} moved on while this answer was saved: the question was "
                 "answered elsewhere; reload the run"
             ) from None
-        cursor = Cursor(answered, record.output, state, True, record.id, record.seq + 1, record)
+        title = new_title or title
+        cursor = Cursor(
+            answered, record.output, state, True, record.id, record.seq + 1, record, title
+        )
         return RunHandler(self._engine, store, run_id, cursor)
 
     # -- reading ----------------------------------------------------------------------
@@ -332,9 +378,9 @@ class WorkflowCheckpointer:
 
     def delete_session(self, session: str) -> list[str]:
         """Delete every run of a session (a run's ``session`` is its root run's id)."""
-        runs = [r for r in self.store.list_runs(self.workflow.flow_name) if r.session == session]
-        if not runs:
-            raise RunNotFound(f"no session {session}")
+        record = self.store.get_session(session)
+        if record is None or record.flow != self.workflow.flow_name:
+            raise RunNotFound(f"no session {session} of flow {self.workflow.flow_name!r}")
         return retention.delete_session(self.store, session)
 
     def prune(self, older_than: timedelta | float) -> list[str]:
@@ -343,9 +389,10 @@ class WorkflowCheckpointer:
 
         A session is completed when the run changed last in it has completed.
         """
-        return retention.prune(
+        pruned = retention.prune(
             self.store, older_than, now=self._clock(), flow=self.workflow.flow_name
         )
+        return [record.session for record in pruned]
 
     # -- internals --------------------------------------------------------------------
 
@@ -441,7 +488,9 @@ class WorkflowCheckpointer:
         if tip is None:
             start_text = run.start or ""
             start = serde.load(start_text, f"run {run.run_id}, start event")
-            return Cursor(start, start_text, self.workflow.new_state(), False, None, 0, None)
+            return Cursor(
+                start, start_text, self.workflow.new_state(), False, None, 0, None, run.title
+            )
         if event is None:
             event = serde.load(tip.output, self._where(tip, "output_event"))
         state = serde.load_state(tip.state, self.workflow.state_type, self._where(tip, "ctx_state"))
@@ -454,6 +503,7 @@ class WorkflowCheckpointer:
             tip.id,
             tip.seq + 1 if own else 0,
             tip if own else None,
+            run.title,
         )
 
 

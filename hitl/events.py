@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from hitl.answers import Rules, check_rules, check_text, field_error, raise_errors, rules_for
 from hitl.errors import WorkflowValidationError
 
-_ENGINE_NAMES = frozenset({"at", "run_id"})
+_ENGINE_NAMES = frozenset({"at", "author", "run_id"})
 
 
 class Event(BaseModel):

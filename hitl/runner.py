@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from hitl.checkpoint import Checkpoint, owner
+from hitl.checkpoint import LEASE_SECONDS, Checkpoint, lease, owner
 from hitl.context import Context
 from hitl.errors import ConflictError
 from hitl.events import Event, InputRequiredEvent, StopEvent
@@ -44,6 +44,8 @@ class Waiting(NamedTuple):
     question_type: type[InputRequiredEvent]
     values: dict[str, Any]
     state: BaseModel
+    title: str | None
+    """The run's title as this process wrote it ("" before its first answer)."""
 
 
 WAITING_KEPT = 256
@@ -81,6 +83,8 @@ class Cursor:
     parent_id: str | None
     next_seq: int
     tip: CheckpointRecord | None
+    title: str | None = None
+    """The run's title as last read or written (None: not known here)."""
 
 
 @types.coroutine
@@ -155,13 +159,25 @@ class RunHandler:
             done.set_exception(exc)
         else:
             sync = self._store.sync
+            renewing = loop.create_task(self._renew_lease())
 
             async def rest() -> Any:
-                return await _carry_on(coro, waiting_on, sync)
+                try:
+                    return await _carry_on(coro, waiting_on, sync)
+                finally:
+                    renewing.cancel()
 
             done = loop.create_task(rest())
         self._store.sync()
         return done
+
+    async def _renew_lease(self) -> None:
+        """While a step waits on I/O, keep the run's lease: a third of it at a time."""
+        me, clock = owner(), self._engine.clock
+        while True:
+            await asyncio.sleep(LEASE_SECONDS / 3)
+            if not self._store.renew_lease(self.run_id, me, clock() + LEASE_SECONDS):
+                return
 
     def __await__(self) -> Generator[Any, None, Any]:
         if self._future is None:
@@ -238,14 +254,14 @@ class RunHandler:
                 raise
             status = status_after(out)
             try:
-                store.append(record, status, owner())
+                store.append(record, status, owner(), lease_until=lease(clock, status))
             except ConflictError:
                 run = store.get_run(run_id)
                 self.status = run.status if run is not None else FAILED
                 raise
             if status == WAITING:
                 engine.keep_waiting(
-                    run_id, Waiting(store, record, type(out), out.model_dump(), state)
+                    run_id, Waiting(store, record, type(out), out.model_dump(), state, cursor.title)
                 )
             cursor.event, cursor.event_text, cursor.tip = out, out_text, record
             cursor.parent_id, cursor.next_seq = record.id, record.seq + 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
+
 from textual.widgets import Input, OptionList, Static
 
 from flows.gather import GatherFlow
@@ -14,6 +16,13 @@ from tui.app.screens.home import EMPTY, HomeScreen
 from tui.app.widgets.session_table import SessionTable
 
 SIZE = (100, 30)
+
+
+async def typed(pilot: Pilot, *keys: str) -> None:
+    """Type into the filter and wait for the store's answer to be on screen."""
+    await pilot.press(*keys)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def titles(screen: HomeScreen) -> list[str]:
@@ -66,14 +75,14 @@ async def test_filter_narrows_the_list_and_escape_clears_it(sqlite, fixed):
         screen = await home(pilot)
         await pilot.press("slash")
         assert isinstance(screen.focused, Input)
-        await pilot.press(*"ship")
+        await typed(pilot, *"ship")
         assert titles(screen) == ["Ship v2"]
-        await pilot.press("backspace", "backspace", "backspace", "backspace", *"completed")
+        await typed(pilot, "backspace", "backspace", "backspace", "backspace", *"GUIDE")
         assert titles(screen) == ["Write the guide"]
-        await pilot.press(*"zzz")
+        await typed(pilot, *"zzz")
         empty = screen.query_one("#empty", Static)
-        assert empty.display and text_of(empty) == "No sessions match “completedzzz” — esc clears"
-        await pilot.press("escape")
+        assert empty.display and text_of(empty) == "No sessions match “GUIDEzzz” — esc clears"
+        await typed(pilot, "escape")
         assert len(titles(screen)) == 3
         assert screen.focused is screen.query_one(SessionTable)
 

@@ -8,6 +8,8 @@ and :mod:`tui.cli` turns them into one line on stderr.
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,7 +40,7 @@ from tui.sessions.answering import (
     read_answers_file,
 )
 from tui.sessions.export import export_data, export_markdown, lineage_answers, run_result
-from tui.sessions.summary import progress, status_of, summarize
+from tui.sessions.summary import PAGE, SessionSummary, Summaries, SummaryPage, progress, status_of
 from tui.sessions.text import dumps, one_line, when
 from tui.sessions.workspace import Workspace, drive
 
@@ -132,33 +134,76 @@ def cmd_schema(ws: Workspace, args: argparse.Namespace) -> int:
 # -- sessions and runs ------------------------------------------------------------------
 
 
+def _summary_data(s: SessionSummary) -> dict[str, Any]:
+    return {
+        "session": s.session, "run_id": s.run_id, "flow": s.flow, "title": s.title,
+        "status": s.status, "answered": s.answered, "total": s.total,
+        "progress": s.progress, "branches": s.branches,
+        "updated_at": s.updated_at.isoformat(), "question": s.question, "error": s.error,
+    }  # fmt: skip
+
+
 def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
-    sessions = summarize(ws.store, ws.workflows)
-    if args.json:
-        out(dumps([
-            {
-                "session": s.session, "run_id": s.run_id, "flow": s.flow, "title": s.title,
-                "status": s.status, "answered": s.answered, "total": s.total,
-                "progress": s.progress, "branches": s.branches,
-                "updated_at": s.updated_at.isoformat(), "question": s.question, "error": s.error,
-            }
-            for s in sessions
-        ]))
+    summaries = Summaries(ws.store, ws.workflows)
+    limit = None if args.all or (args.json and args.limit is None) else (args.limit or PAGE)
+    if args.json:  # streamed, a page at a time: a million sessions never sit in memory
+        first = True
+        sys.stdout.write("[")
+        for page in _pages(summaries, args.status, limit):
+            for summary in page.summaries:
+                text = json.dumps(_summary_data(summary), ensure_ascii=False)
+                sys.stdout.write(("\n  " if first else ",\n  ") + text)
+                first = False
+            for damaged in page.damaged:
+                sys.stdout.write(("\n  " if first else ",\n  ") + json.dumps({"damaged": damaged}))
+                first = False
+        sys.stdout.write("\n]\n" if not first else "]\n")
+        sys.stdout.flush()
         return 0
-    if not sessions:
-        out(f"No sessions yet in {ws.db_path}.")
-        out("Start one with: hitl new FLOW   (hitl flows lists them)")
+    counts = summaries.counts()
+    total = sum(counts.values()) if args.status is None else counts[args.status]
+    if not total:
+        if args.status is not None and sum(counts.values()):
+            out(f"No {args.status} sessions in {ws.store_name}.")
+        else:
+            out(f"No sessions yet in {ws.store_name}.")
+            out("Start one with: hitl new FLOW   (hitl flows lists them)")
         return 0
-    width = ws.short_width()
-    rows = [
-        (s.run_id[:width], s.flow, s.status, s.progress, str(s.branches),
-         when(s.updated_at)[:16], one_line(s.title, 48))
-        for s in sessions
-    ]
+    rows, damaged = [], []
+    for page in _pages(summaries, args.status, limit):
+        damaged += page.damaged
+        width = ws.short_width([s.run_id for s in page.summaries])
+        rows += [
+            (s.run_id[:width], s.flow, s.status, s.progress, str(s.branches),
+             when(s.updated_at)[:16], one_line(s.title, 48))
+            for s in page.summaries
+        ]  # fmt: skip
     out(render.table(
         ("RUN", "FLOW", "STATUS", "PROGRESS", "BRANCHES", "LAST CHANGE", "TITLE"), rows, right=(4,),
     ))
+    for line in damaged:
+        out(f"damaged: {one_line(line, 200)}")
+    shown = len(rows) + len(damaged)
+    tally = ", ".join(f"{n:,} {status}" for status, n in counts.items() if n)
+    kind = "" if args.status is None else f"{args.status} "
+    if shown < total:
+        out(f"\nThe latest {shown:,} of {total:,} {kind}sessions ({tally}). "
+            f"More: hitl list --limit N, --all, or --status waiting")
     return 0
+
+
+def _pages(summaries: Summaries, status: str | None, limit: int | None) -> Iterator[SummaryPage]:
+    """Pages of at most ``limit`` sessions in all (None: every one)."""
+    left, cursor = limit, None
+    while left is None or left > 0:
+        page = summaries.page(status=status, limit=PAGE if left is None else min(left, PAGE),
+                              cursor=cursor)  # fmt: skip
+        yield page
+        if page.cursor is None:
+            return
+        cursor = page.cursor
+        if left is not None:
+            left -= len(page.summaries) + len(page.damaged)
 
 
 def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
@@ -416,18 +461,18 @@ def cmd_delete(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_prune(ws: Workspace, args: argparse.Namespace) -> int:
-    if args.older_than < 0:
+    if not (math.isfinite(args.older_than) and 0 <= args.older_than <= 36_500_000):
         raise CommandError("--older-than takes a number of days, 0 or more", USAGE)
-    stale = retention.stale_sessions(ws.store, timedelta(days=args.older_than))
-    if not args.dry_run:
-        for runs in stale.values():
-            ws.store.delete_runs([r.run_id for r in runs])
+    age = timedelta(days=args.older_than)
+    if args.dry_run:
+        stale = list(retention.stale_sessions(ws.store, age))
+    else:
+        stale = retention.prune(ws.store, age)
     verb = "would delete" if args.dry_run else "deleted"
-    for session, runs in stale.items():
-        latest = max(runs, key=lambda r: (r.updated_at, r.created_at))
-        branches = f", {len(runs)} runs" if len(runs) > 1 else ""
-        out(f"{verb} session {session} ({latest.flow}{branches}, "
-            f"completed {when(_utc(latest.updated_at))[:16]})")
+    for record in stale:
+        branches = f", {record.branches} runs" if record.branches > 1 else ""
+        out(f"{verb} session {record.session} ({record.flow}{branches}, "
+            f"completed {when(_utc(record.updated_at))[:16]})")
     if not stale:
         out(f"nothing to prune: no completed session is older than {args.older_than:g} days")
     return 0

@@ -10,7 +10,8 @@ import sys
 
 from tui.cli import commands
 from tui.cli.commands import USAGE, CommandError
-from tui.sessions.summary import INTERRUPTED, summarize
+from hitl.store.base import INTERRUPTED, WAITING
+from tui.sessions.summary import Summaries
 from tui.sessions.workspace import Workspace
 
 
@@ -28,9 +29,12 @@ def cmd_resume(ws: Workspace, args: argparse.Namespace) -> int:
     if args.run is not None:
         run = ws.find_run(args.run)
     else:
+        summaries = Summaries(ws.store, ws.workflows)
         waiting = [
-            s for s in summarize(ws.store, ws.workflows) if s.status in ("waiting", INTERRUPTED)
-        ]
+            s for status in (WAITING, INTERRUPTED)
+            for s in summaries.page(status=status, limit=1).summaries
+        ]  # fmt: skip
+        waiting.sort(key=lambda s: s.updated_at, reverse=True)
         if not waiting:
             raise CommandError(
                 "nothing to resume: no run is waiting (hitl list shows the sessions; "

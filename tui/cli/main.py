@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from flows.registry import UnknownFlow
 from hitl import HitlError, __version__
+from hitl.store.base import SESSION_STATUSES
 from tui.cli import commands, launch
 from tui.sessions.answering import AnswerError
 from tui.sessions.workspace import Workspace
@@ -129,9 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("list", "list sessions: flow, title, status, progress, last change",
                 commands.cmd_list,
                 description=(
-                    "List the sessions in the store, those waiting for you first. RUN is the\n"
-                    "run to continue (the one changed last in the session)."
+                    "List the sessions in the store, the latest first (the latest 50 unless\n"
+                    "told otherwise). RUN is the run to continue (the one changed last in the\n"
+                    "session)."
                 ))
+    p.add_argument("--limit", type=_positive, default=None, metavar="N",
+                   help="show the latest N sessions (default 50; with --json, every one)")
+    p.add_argument("--all", action="store_true", help="show every session")
+    p.add_argument("--status", choices=SESSION_STATUSES, default=None,
+                   help="only sessions in this status")
     _json_option(p)
 
     p = command("show", "a run's checkpoints, answers, and question or result",
@@ -183,6 +190,16 @@ def _store_options(parser: argparse.ArgumentParser, default: object) -> None:
         help="the folder of your own *.toml questionnaires (default: $HITL_FLOWS, "
              "else flows/ in your user data folder)",
     )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a number of sessions, 1 or more, not {text!r}")
+    return value
 
 
 def _json_option(parser: argparse.ArgumentParser) -> None:

@@ -25,7 +25,7 @@ from hitl import (
     StopEvent,
     WorkflowCheckpointer,
 )
-from tui.sessions.summary import answer_checkpoints
+from hitl.lineage import standing_answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ class Answer:
 def lineage_answers(ckptr: WorkflowCheckpointer, run_id: str) -> list[Answer]:
     """The answers of ``run_id``'s lineage, in the order the questions were asked."""
     answers: list[Answer] = []
-    for checkpoint in answer_checkpoints(ckptr.lineage(run_id), ckptr.workflow):
+    for checkpoint in standing_answers(ckptr.lineage(run_id), ckptr.workflow):
         event = checkpoint.output_event
         if isinstance(event, InputRequiredEvent):
             answers += _answers(event, checkpoint)

@@ -22,7 +22,8 @@ from hitl import (
     RunHandler,
     WorkflowCheckpointer,
 )
-from tui.sessions.summary import INTERRUPTED, answer_checkpoints, status_of
+from hitl.lineage import standing_answers
+from tui.sessions.summary import INTERRUPTED, status_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ def load_run(ckptr: WorkflowCheckpointer, run_id: str) -> RunView:
     lineage = ckptr.lineage(run_id)
     answers = tuple(
         Answer(i, c.id, c.output_event)  # type: ignore[arg-type]
-        for i, c in enumerate(answer_checkpoints(lineage, ckptr.workflow), start=1)
+        for i, c in enumerate(standing_answers(lineage, ckptr.workflow), start=1)
     )
     question = checkpoint_id = None
     if info.status == WAITING:

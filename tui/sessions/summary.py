@@ -7,26 +7,27 @@ session. Headless: no textual here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from hitl import (
-    HUMAN,
     Checkpoint,
     CheckpointLoadError,
     CheckpointStore,
-    InputRequiredEvent,
+    HitlError,
     RunInfo,
     Workflow,
     WorkflowCheckpointer,
 )
+from hitl.checkpoint import interrupted, timestamp
+from hitl.lineage import standing_answers, title_of
+from hitl.store.base import INTERRUPTED, SessionRecord
 
-INTERRUPTED = "interrupted"
 UNKNOWN_FLOW = "unknown flow"
-
-# Waiting and interrupted sessions come first: they are what a person came back for.
-_STATUS_ORDER = {"waiting": 0, INTERRUPTED: 0, "running": 1, "failed": 2, "completed": 3}
+PAGE = 50
+"""Sessions a page holds unless asked otherwise: what `hitl list` and home show first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,44 +50,12 @@ class SessionSummary:
     @property
     def progress(self) -> str:
         if self.status == "completed":
-            return f"{self.answered} answers"
+            return "1 answer" if self.answered == 1 else f"{self.answered} answers"
         return f"question {min(self.answered + 1, self.total)} of {self.total}"
 
 
 def status_of(run: RunInfo) -> str:
     return INTERRUPTED if run.interrupted else run.status
-
-
-def answer_checkpoints(
-    lineage: list[Checkpoint], workflow: Workflow | None = None
-) -> list[Checkpoint]:
-    """The answer checkpoints of a lineage that still stand, in the order asked.
-
-    An answer changed on a branch (a ``human`` checkpoint whose parent is the
-    answer it replaces) stands in the place of the one it changed. A ``human``
-    checkpoint that edits a step's output that is not a question is no answer.
-    Given the ``workflow``, that is told from the event's type name and nothing
-    is decoded; without it, each ``human`` checkpoint's output event is read.
-    """
-    questions = None if workflow is None else {q.__name__ for q in workflow.spec.questions}
-    standing: list[Checkpoint] = []
-    place: dict[str, int] = {}  # answer checkpoint id -> its index in standing
-    for checkpoint in lineage:
-        if checkpoint.last_completed_step != HUMAN:
-            continue
-        if questions is None:
-            if not isinstance(checkpoint.output_event, InputRequiredEvent):
-                continue
-        elif checkpoint.output_event_type not in questions:
-            continue
-        index = place.pop(checkpoint.parent_id or "", None)
-        if index is None:
-            index = len(standing)
-            standing.append(checkpoint)
-        else:
-            standing[index] = checkpoint
-        place[checkpoint.id] = index
-    return standing
 
 
 def progress(ckptr: WorkflowCheckpointer, run_id: str) -> tuple[int, int]:
@@ -98,7 +67,7 @@ def _progress(
     ckptr: WorkflowCheckpointer, lineage: list[Checkpoint]
 ) -> tuple[list[Checkpoint], int, int]:
     workflow = ckptr.workflow
-    answers = answer_checkpoints(lineage, workflow)
+    answers = standing_answers(lineage, workflow)
     total = len(workflow.spec.questions)
     if lineage:
         state = workflow.state_type.model_validate(lineage[-1].ctx_state.get("state", {}))
@@ -106,53 +75,99 @@ def _progress(
     return answers, len(answers), max(total, len(answers))
 
 
-def _title(ckptr: WorkflowCheckpointer, run_id: str) -> tuple[str, int, int]:
-    """The first answer (the session's title), answers given, questions in all."""
-    answers, answered, total = _progress(ckptr, ckptr.lineage(run_id))
-    title = ""
-    for checkpoint in answers[:1]:
-        event = checkpoint.output_event
-        if isinstance(event, InputRequiredEvent):
-            title = " ".join(str(v) for v in event.answers().values() if v not in ("", None))
-    return " ".join(title.split()), answered, total
+@dataclass(frozen=True, slots=True)
+class SummaryPage:
+    """One page of sessions, latest first: ``cursor`` is where the next begins
+    (None: this is the last); ``damaged`` names stored session rows that could
+    not be read, one line each (the rows around them are listed as usual)."""
+
+    summaries: list[SessionSummary]
+    cursor: int | None
+    damaged: list[str]
 
 
-def summarize(store: CheckpointStore, workflows: Mapping[str, Workflow]) -> list[SessionSummary]:
-    """Every session in ``store``: waiting and interrupted first, then the latest first."""
-    families: dict[str, list[RunInfo]] = {}
-    for record in store.list_runs():
-        families.setdefault(record.session, []).append(RunInfo.from_record(record))
-    checkpointers: dict[str, WorkflowCheckpointer | None] = {}
+class Summaries:
+    """Sessions of one store as a person sees them, a page at a time: each page
+    is one store query, and only its sessions are read further (progress and
+    pending question). A flow's checkpointer is built once, when a session of it
+    is first shown."""
 
-    def checkpointer(flow: str) -> WorkflowCheckpointer | None:
-        # Only the flows the store holds runs of are built, each once.
-        if flow not in checkpointers:
-            workflow = workflows.get(flow)
-            checkpointers[flow] = (
-                None if workflow is None else WorkflowCheckpointer(workflow=workflow, store=store)
+    def __init__(
+        self,
+        store: CheckpointStore,
+        workflows: Mapping[str, Workflow],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self._workflows = workflows
+        self._clock = clock
+        self._checkpointers: dict[str, WorkflowCheckpointer | None] = {}
+
+    def checkpointer(self, flow: str) -> WorkflowCheckpointer | None:
+        if flow not in self._checkpointers:
+            workflow = self._workflows.get(flow)
+            self._checkpointers[flow] = (
+                None if workflow is None else WorkflowCheckpointer(workflow=workflow, store=self.store)
             )
-        return checkpointers[flow]
+        return self._checkpointers[flow]
 
-    summaries = []
-    for session, runs in families.items():
-        latest = max(runs, key=lambda r: (r.updated_at, r.created_at))
-        ckptr = checkpointer(latest.flow)
-        status, title, answered, total, question = status_of(latest), "", 0, 0, None
-        error = latest.error
+    def page(
+        self,
+        *,
+        status: str | None = None,
+        flow: str | None = None,
+        text: str | None = None,
+        limit: int = PAGE,
+        cursor: int | None = None,
+    ) -> SummaryPage:
+        page = self.store.sessions(
+            now=self._clock(), status=status, flow=flow, text=text or None, limit=limit,
+            cursor=cursor,
+        )  # fmt: skip
+        titles: dict[str, str] = {}
+        summaries = [self.summary(record, titles) for record in page.sessions]
+        if titles:
+            try:
+                self.store.set_titles(titles)  # rows older than titles: filled in once
+            except HitlError:
+                pass  # a store opened read-only: worked out again next time
+        return SummaryPage(summaries, page.cursor, page.damaged)
+
+    def pages(self, **filters: object) -> Iterator[SummaryPage]:
+        """Every page, one after another (``page``'s filters)."""
+        cursor = None
+        while True:
+            page = self.page(cursor=cursor, **filters)  # type: ignore[arg-type]
+            yield page
+            if page.cursor is None:
+                return
+            cursor = page.cursor
+
+    def counts(self, *, flow: str | None = None, text: str | None = None) -> dict[str, int]:
+        """Sessions in each status, counted by the store."""
+        return self.store.count_sessions(now=self._clock(), flow=flow, text=text or None)
+
+    def summary(self, record: SessionRecord, titles: dict[str, str] | None = None) -> SessionSummary:
+        """One session's line; a title the store does not know yet is worked out
+        and put in ``titles`` (run id -> title)."""
+        ckptr = self.checkpointer(record.flow)
+        status = INTERRUPTED if interrupted(record, self._clock()) else record.status
+        title, answered, total, question, error = record.title or "", 0, 0, None, record.error
         if ckptr is None:
             status = UNKNOWN_FLOW
         else:
             try:
-                title, answered, total = _title(ckptr, latest.run_id)
-                pending = ckptr.pending_question(latest.run_id)
+                answers, answered, total = _progress(ckptr, ckptr.lineage(record.run_id))
+                if record.title is None:
+                    title = title_of(answers)
+                    if titles is not None:
+                        titles[record.run_id] = title
+                pending = ckptr.pending_question(record.run_id)
                 question = pending[1].message if pending else None
             except CheckpointLoadError as exc:
                 error = str(exc)
-        summaries.append(SessionSummary(
-            session=session, flow=latest.flow, title=title, status=status,
-            run_id=latest.run_id, answered=answered, total=total, branches=len(runs),
-            updated_at=latest.updated_at, question=question, error=error,
-        ))
-    summaries.sort(key=lambda s: s.updated_at, reverse=True)
-    summaries.sort(key=lambda s: _STATUS_ORDER.get(s.status, 2))
-    return summaries
+        return SessionSummary(
+            session=record.session, flow=record.flow, title=title, status=status,
+            run_id=record.run_id, answered=answered, total=total, branches=record.branches,
+            updated_at=timestamp(record.updated_at), question=question, error=error,
+        )  # fmt: skip

@@ -79,15 +79,18 @@ class Workspace:
         exact = self.store.get_run(given)
         if exact is not None:
             return exact
-        matches = [r for r in self.store.list_runs() if r.run_id.startswith(given)]
+        matches = self.store.run_ids(given, limit=11)  # answered by the index on run ids
         if not matches:
-            raise RunNotFound(f"no run {given} in {self.db_path} (hitl list shows the runs)")
+            raise RunNotFound(f"no run {given} in {self.store_name} (hitl list shows the runs)")
         if len(matches) > 1:
-            width = short_width([r.run_id for r in matches])
-            shown = ", ".join(r.run_id[:width] for r in matches[:10])
-            more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
+            width = short_width(matches)
+            shown = ", ".join(r[:width] for r in matches[:10])
+            more = " and more" if len(matches) > 10 else ""
             raise AmbiguousRun(f"run id {given} is ambiguous: it could be {shown}{more}")
-        return matches[0]
+        run = self.store.get_run(matches[0])
+        if run is None:  # deleted in between
+            raise RunNotFound(f"no run {given} in {self.store_name} (hitl list shows the runs)")
+        return run
 
     def run_checkpointer(self, run: RunRecord) -> WorkflowCheckpointer:
         """A checkpointer for ``run``'s flow (``UnknownFlow`` if it is not installed)."""
@@ -100,9 +103,19 @@ class Workspace:
             ) from None
         return self.checkpointer(workflow)
 
-    def short_width(self) -> int:
-        """How many characters of a run id are enough to tell every run apart."""
-        return short_width([r.run_id for r in self.store.list_runs()])
+    @property
+    def store_name(self) -> str:
+        """The store as shown to a person (never with a password)."""
+        return str(self.db_path)
+
+    def short_width(self, ids: list[str]) -> int:
+        """How many characters of a run id are enough to tell each of ``ids`` from
+        every other stored run (at least ``SHORT_ID``): one index seek each."""
+        width = SHORT_ID
+        for run_id in ids:
+            while width < len(run_id) and len(self.store.run_ids(run_id[:width], limit=2)) > 1:
+                width += 1
+        return width
 
 
 class AmbiguousRun(RunNotFound):

@@ -1,8 +1,10 @@
 """HomeScreen: the sessions in the store; continue one, start one, delete one.
 
-Waiting and interrupted sessions come first and the latest is on top, with the
-cursor on it: Enter continues where the person left off. The list is read in a
-thread worker (``tui.sessions.summarize``) each time the screen shows.
+The latest sessions come first, a page at a time (more as the cursor nears
+the end), with the cursor on top: Enter continues where the person left off.
+Pages, the filter (a store query on titles) and the counts in the header are
+the store's (``tui.sessions.Summaries``), read in a thread worker each time the
+screen shows.
 """
 
 from __future__ import annotations
@@ -17,27 +19,19 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from hitl import HitlError
+from hitl import HitlError, retention
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.flow_picker import FlowPickerScreen
 from tui.app.text import plain
 from tui.app.widgets.footer import Footer
 from tui.app.widgets.session_table import SessionTable
-from tui.sessions.summary import UNKNOWN_FLOW, SessionSummary, summarize
+from tui.sessions.summary import UNKNOWN_FLOW, SessionSummary, Summaries, SummaryPage
 from tui.sessions.text import one_line
 
 if TYPE_CHECKING:
     from tui.app.app import HitlApp
 
 EMPTY = "No sessions yet — press n to start one"
-
-
-def matches(summary: SessionSummary, query: str) -> bool:
-    """Whether every word of ``query`` is in the session's title, flow or status."""
-    haystack = " ".join(
-        (summary.title, summary.flow, summary.status, summary.question or "")
-    ).casefold()
-    return all(word in haystack for word in query.casefold().split())
 
 
 class HomeScreen(Screen[None]):
@@ -58,9 +52,11 @@ class HomeScreen(Screen[None]):
     ]
 
     class Loaded(Message):
-        def __init__(self, summaries: list[SessionSummary]) -> None:
+        def __init__(self, page: SummaryPage, counts: dict[str, int] | None, more: bool) -> None:
             super().__init__()
-            self.summaries = summaries
+            self.page = page
+            self.counts = counts
+            self.more = more
 
     class Problem(Message):
         def __init__(self, text: str) -> None:
@@ -75,13 +71,14 @@ class HomeScreen(Screen[None]):
             self.catalog = catalog
 
     class Deleted(Message):
-        def __init__(self, summaries: list[SessionSummary]) -> None:
-            super().__init__()
-            self.summaries = summaries
+        pass
 
     def __init__(self) -> None:
         super().__init__()
         self.summaries: list[SessionSummary] = []
+        self._next: int | None = None  # the cursor of the next page, None: no more
+        self._pager: Summaries | None = None
+        self._fetching = False
         self.loaded = 0
         """How many times the list was read (tests wait on it)."""
 
@@ -107,19 +104,48 @@ class HomeScreen(Screen[None]):
     # -- reading ----------------------------------------------------------------
 
     def reload(self) -> None:
-        self.run_worker(self._load_job, thread=True, exclusive=True, group="home-io",
-                        exit_on_error=False)
+        """Read the first page again (and the counts)."""
+        query = self.query_text
+        self.run_worker(lambda: self._load_job(query, None), thread=True, exclusive=True,
+                        group="home-io", exit_on_error=False)
 
-    def _load_job(self) -> None:
+    def _more(self) -> None:
+        """Read the next page, if there is one and none is being read."""
+        if self._next is None or self._fetching:
+            return
+        self._fetching = True
+        query, cursor = self.query_text, self._next
+        self.run_worker(lambda: self._load_job(query, cursor), thread=True, exclusive=True,
+                        group="home-io", exit_on_error=False)
+
+    def _load_job(self, query: str, cursor: int | None) -> None:
         try:
-            summaries = summarize(self.hitl.store, self.hitl.workflows())
+            if self._pager is None:
+                self._pager = Summaries(
+                    self.hitl.store, self.hitl.workflows(), lambda: self.hitl.now().timestamp()
+                )
+            page = self._pager.page(text=query or None, cursor=cursor)
+            counts = None if cursor is not None else self._pager.counts()
         except Exception as exc:
             self.post_message(self.Problem(f"Could not read the sessions: {exc}"))
+            self.post_message(self.Loaded(SummaryPage([], None, []), None, cursor is not None))
         else:
-            self.post_message(self.Loaded(summaries))
+            self.post_message(self.Loaded(page, counts, cursor is not None))
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
-        self.summaries = message.summaries
+        page = message.page
+        self._fetching = False
+        if message.more:
+            self.summaries = [*self.summaries, *page.summaries]
+        else:
+            self.summaries = page.summaries
+        self._next = page.cursor
+        if page.damaged:
+            self.notify("\n".join(page.damaged[:3]), title="Damaged sessions left out",
+                        severity="warning", markup=False, timeout=8)
+        if message.counts is not None:
+            shown = [f"{n:,} {status}" for status, n in message.counts.items() if n]
+            self.sub_title = " · ".join(["Sessions", *shown])
         self._show()
         self.loaded += 1
 
@@ -143,22 +169,21 @@ class HomeScreen(Screen[None]):
 
     @property
     def shown(self) -> list[SessionSummary]:
-        """The sessions listed now (the filter applied)."""
-        query = self.query_text
-        return [s for s in self.summaries if matches(s, query)] if query else self.summaries
+        """The sessions listed now (the filter applied by the store)."""
+        return self.summaries
 
     def _show(self) -> None:
         table = self.query_one(SessionTable)
         rows = self.shown
         table.show(rows, self.hitl.now(), self._styles())
         empty = self.query_one("#empty", Static)
-        if not self.summaries:
-            empty.update(plain(EMPTY))
-        elif not rows:
+        if self.query_text and not rows:
             empty.update(plain(f"No sessions match “{one_line(self.query_text, 40)}” — esc clears"))
+        elif not rows:
+            empty.update(plain(EMPTY))
         table.display = bool(rows)
         empty.display = not rows
-        self.query_one("#filter", Input).display = bool(self.summaries)
+        self.query_one("#filter", Input).display = bool(self.summaries) or bool(self.query_text)
         filter_focused = self.focused is self.query_one("#filter", Input)
         if rows and not filter_focused:
             table.focus()
@@ -170,7 +195,7 @@ class HomeScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
-        self._show()
+        self.reload()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
@@ -202,8 +227,10 @@ class HomeScreen(Screen[None]):
         return True
 
     @on(DataTable.RowHighlighted)
-    def _highlighted(self) -> None:
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.refresh_bindings()
+        if event.cursor_row >= len(self.summaries) - 10:
+            self._more()
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -277,20 +304,13 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen("Delete this session?", body), confirmed)
 
     def _delete_job(self, summary: SessionSummary) -> None:
-        store = self.hitl.store
         try:
-            doomed = [r.run_id for r in store.list_runs() if r.session == summary.session]
-            store.delete_runs(doomed)
+            retention.delete_session(self.hitl.store, summary.session)
         except (HitlError, OSError) as exc:
             self.post_message(self.Problem(f"Could not delete the session: {exc}"))
             return
-        try:
-            summaries = summarize(store, self.hitl.workflows())
-        except Exception as exc:
-            self.post_message(self.Problem(f"Could not read the sessions: {exc}"))
-        else:
-            self.post_message(self.Deleted(summaries))
+        self.post_message(self.Deleted())
 
     def on_home_screen_deleted(self, message: Deleted) -> None:
         self.notify("Session deleted.", markup=False)
-        self.on_home_screen_loaded(self.Loaded(message.summaries))
+        self.reload()
