@@ -565,24 +565,29 @@ def test_each_shipped_questionnaire_is_answered_to_the_end_with_set(hitl, write,
 
 
 def test_export_markdown_and_json_to_standard_output(hitl, write) -> None:
-    run_id = new_run(hitl, write, GATHER_ANSWERS)
+    result = hitl("--user", "Ann", "new", "gather", "--answers", write(GATHER_ANSWERS))
+    run_id = result.lines[0]
     markdown = hitl("export", run_id[:8], "--format", "md")
     assert markdown.code == 0
     lines = markdown.lines
     assert lines[:3] == ["# Gather a plan", "", "- Status: completed"]
     assert lines[3].startswith("- Started: ") and lines[4].startswith("- Last change: ")
-    assert lines[5:] == [
+    by = [line for line in lines if line.startswith("*Ann, ")]  # who and when, each answer
+    assert len(by) == 4
+    assert [line for line in lines[5:] if line not in by] == [
         f"- Run: {run_id}", "",
-        "## What is your main objective?", "", "Ship v2", "",
-        "## What resources do you have available?", "", "Two people\\", "and a laptop", "",
-        "## What approach will you take?", "", "Small steps", "",
-        "## Any additional notes?", "", "*(no answer)*",
+        "## What is your main objective?", "", "", "Ship v2", "",
+        "## What resources do you have available?", "", "", "Two people\\", "and a laptop", "",
+        "## What approach will you take?", "", "", "Small steps", "",
+        "## Any additional notes?", "", "", "*(no answer)*",
     ]
     data = hitl("export", run_id, "--format", "json").json
     assert {k: data[k] for k in ("flow", "run_id", "session", "status", "result")} == {
         "flow": "gather", "run_id": run_id, "session": run_id, "status": "completed",
         "result": GATHER_ANSWERS,
     }
+    assert {a.pop("author") for a in data["answers"]} == {"Ann"}
+    assert all(a.pop("answered_at").startswith("20") for a in data["answers"])
     assert data["answers"] == [
         {"id": "objective", "question": "What is your main objective?", "value": "Ship v2"},
         {"id": "resources", "question": "What resources do you have available?",
@@ -839,7 +844,7 @@ def ui(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     module = types.ModuleType("tui.app")
 
-    def make_app(store, *, flows_dir=None, open_flow=None, open_run=None):
+    def make_app(store, *, flows_dir=None, open_flow=None, open_run=None, author=None):
         return FakeApp(calls, store=store, flows_dir=flows_dir, open_flow=open_flow,
                        open_run=open_run)
 

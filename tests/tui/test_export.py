@@ -38,11 +38,12 @@ class Clock:
 CLOCKS: dict[int, Clock] = {}
 
 
-def checkpointer(workflow) -> WorkflowCheckpointer:
+def checkpointer(workflow, author: str | None = None) -> WorkflowCheckpointer:
     ids = itertools.count(1)
     clock = Clock()
     ckptr = WorkflowCheckpointer(
         workflow=workflow, store=MemoryStore(), clock=clock, new_id=lambda: f"id-{next(ids):03d}",
+        author=author,
     )
     CLOCKS[id(ckptr)] = clock
     return ckptr
@@ -61,6 +62,9 @@ async def _wait(handler):
     return await handler
 
 
+AUTHOR = "author"
+WHO = "Ann [b]O'Neil[/b]"
+
 GATHER = [
     {"objective": "Ship v2"},
     {"resources": "Two people\nand a laptop"},
@@ -70,7 +74,7 @@ GATHER = [
 
 
 def test_export_data_of_a_completed_run() -> None:
-    ckptr = checkpointer(GatherFlow())
+    ckptr = checkpointer(GatherFlow(), WHO)
     run_id = run_to_end(ckptr, GATHER)
     assert export_data(ckptr, run_id) == {
         "flow": "gather",
@@ -81,12 +85,16 @@ def test_export_data_of_a_completed_run() -> None:
         "started_at": "2024-05-01T12:00:00+00:00",
         "updated_at": "2024-05-01T12:04:00+00:00",
         "answers": [
-            {"id": "objective", "question": "What is your main objective?", "value": "Ship v2"},
+            {"id": "objective", "question": "What is your main objective?", "value": "Ship v2",
+             AUTHOR: WHO, "answered_at": "2024-05-01T12:01:00+00:00"},
             {"id": "resources", "question": "What resources do you have available?",
-             "value": "Two people\nand a laptop"},
+             "value": "Two people\nand a laptop",
+             AUTHOR: WHO, "answered_at": "2024-05-01T12:02:00+00:00"},
             {"id": "approach", "question": "What approach will you take?",
-             "value": "# Small steps\n\n1. measure\n* then *cut*"},
-            {"id": "notes", "question": "Any additional notes?", "value": ""},
+             "value": "# Small steps\n\n1. measure\n* then *cut*",
+             AUTHOR: WHO, "answered_at": "2024-05-01T12:03:00+00:00"},
+            {"id": "notes", "question": "Any additional notes?", "value": "",
+             AUTHOR: WHO, "answered_at": "2024-05-01T12:04:00+00:00"},
         ],
         "result": {
             "objective": "Ship v2", "resources": "Two people\nand a laptop",
@@ -96,7 +104,7 @@ def test_export_data_of_a_completed_run() -> None:
 
 
 def test_export_markdown_of_a_completed_run() -> None:
-    ckptr = checkpointer(GatherFlow())
+    ckptr = checkpointer(GatherFlow(), WHO)
     run_id = run_to_end(ckptr, GATHER)
     # The result only repeats the answers, so it is not shown twice.
     assert export_markdown(ckptr, run_id) == f"""\
@@ -109,14 +117,20 @@ def test_export_markdown_of_a_completed_run() -> None:
 
 ## What is your main objective?
 
+*Ann \\[b\\]O'Neil\\[/b\\], 2024-05-01 12:01 +0000*
+
 Ship v2
 
 ## What resources do you have available?
+
+*Ann \\[b\\]O'Neil\\[/b\\], 2024-05-01 12:02 +0000*
 
 Two people\\
 and a laptop
 
 ## What approach will you take?
+
+*Ann \\[b\\]O'Neil\\[/b\\], 2024-05-01 12:03 +0000*
 
 \\# Small steps
 
@@ -124,6 +138,8 @@ and a laptop
 \\* then \\*cut\\*
 
 ## Any additional notes?
+
+*Ann \\[b\\]O'Neil\\[/b\\], 2024-05-01 12:04 +0000*
 
 *(no answer)*
 """

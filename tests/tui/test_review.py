@@ -193,8 +193,9 @@ async def test_export_writes_a_file_and_says_where(
     else:
         data = json.loads(text)
         assert data == export_data(session.ckptr, run_id)
-        assert data["answers"][0] == {
+        assert {k: data["answers"][0][k] for k in ("id", "question", "value", "author")} == {
             "id": "objective", "question": PROMPTS[0], "value": "Ship v2 [red]x[/red]",
+            "author": None,
         }
         assert data["result"]["approach"] == ANSWERS["approach"]
 

@@ -101,9 +101,12 @@ class HitlApp(App[None]):
         clock: Clock | None = None,
         new_id: Callable[[], str] | None = None,
         now: Now | None = None,
+        author: str | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        self.author = author
+        """Who answers in this app (recorded on each answer and edit)."""
         self.flows_dir = locations.flows_dir(flows_dir)
         self.open_flow = open_flow
         self.open_run = open_run
@@ -151,7 +154,9 @@ class HitlApp(App[None]):
                     options["clock"] = self._clock
                 if self._new_id is not None:
                     options["new_id"] = self._new_id
-                ckptr = WorkflowCheckpointer(workflow=workflow, store=self.store, **options)
+                ckptr = WorkflowCheckpointer(
+                    workflow=workflow, store=self.store, author=self.author, **options
+                )
                 self._checkpointers[flow] = ckptr
             return ckptr
 
@@ -286,14 +291,15 @@ def make_app(
     clock: Clock | None = None,
     new_id: Callable[[], str] | None = None,
     now: Now | None = None,
+    author: str | None = None,
 ) -> HitlApp:
     """The app on ``store``. ``open_flow`` starts a session of that flow;
     ``open_run`` opens that run's pending question (resuming it if interrupted).
     ``clock`` and ``new_id`` go to every checkpointer, ``now`` to "last change":
-    fixed ones make the screens deterministic."""
+    fixed ones make the screens deterministic. ``author`` is who answers."""
     return HitlApp(
         store, flows_dir=flows_dir, open_flow=open_flow, open_run=open_run,
-        clock=clock, new_id=new_id, now=now,
+        clock=clock, new_id=new_id, now=now, author=author,
     )
 
 
@@ -306,6 +312,9 @@ def run_app(
     """Open the store (``--db``, ``HITL_DB`` or the default) and run the app."""
     store = SqliteStore(locations.db_path(db))
     try:
-        make_app(store, flows_dir=flows_dir, open_flow=open_flow, open_run=open_run).run()
+        make_app(
+            store, flows_dir=flows_dir, open_flow=open_flow, open_run=open_run,
+            author=locations.author(),
+        ).run()
     finally:
         store.close()

@@ -67,7 +67,8 @@ def open_ui(ws: Workspace, *, flow: str | None = None, run: str | None = None) -
             "the terminal UI needs a terminal; without one, answer with "
             "hitl new FLOW --answers FILE and hitl answer RUN --set FIELD=VALUE", USAGE,
         )
-    app = make_app(ws.store, flows_dir=ws.flows_dir, open_flow=flow, open_run=run)
+    app = make_app(ws.store, flows_dir=ws.flows_dir, open_flow=flow, open_run=run,
+                   author=ws.author)
     app.run()
     return app.return_code or 0
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from flows.registry import UnknownFlow
 from hitl import HitlError, __version__
 from hitl.store.base import SESSION_STATUSES
-from tui.cli import commands, launch
+from tui.cli import audit, commands, launch
 from tui.sessions.answering import AnswerError
 from tui.sessions.workspace import Workspace
 
@@ -39,6 +39,8 @@ examples:
   hitl new gather --answers plan.json    answer it from a JSON file, headless
   hitl answer 0193ab12 --set notes='none'  answer the question a run waits on
   hitl export 0193ab12 --format md -o plan.md
+  hitl log 0193ab12                      who answered and changed what
+  hitl change 0193ab12 --set objective='Ship v3'   change an answer, on a new branch
 
 A run is named by its id or any unique start of it (hitl list shows them).
 The store is one SQLite file: --db PATH, else $HITL_DB, else hitl.db in your
@@ -141,6 +143,33 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only sessions in this status")
     _json_option(p)
 
+    p = command("log", "who answered and changed what in a session, newest first",
+                audit.cmd_log,
+                description=(
+                    "The story of RUN's session, newest first, like git log: each answer and\n"
+                    "each change of an earlier answer (old -> new), who gave it, when, and on\n"
+                    "which branch."
+                ))
+    p.add_argument("run", metavar="RUN", help="a run id, or any unique start of one")
+    _json_option(p)
+
+    p = command("diff", "two branches of a session, answer by answer", audit.cmd_diff)
+    p.add_argument("run_a", metavar="RUN_A", help="a run id, or any unique start of one")
+    p.add_argument("run_b", metavar="RUN_B", help="another run of the same session")
+    _json_option(p)
+
+    p = command("change", "change an earlier answer and go on from it on a new branch",
+                audit.cmd_change,
+                description=(
+                    "Change the earlier answer of RUN that has FIELD, and go on from it on a\n"
+                    "new branch (RUN is kept as it was). Prints the new run and its next\n"
+                    "question."
+                ))
+    p.add_argument("run", metavar="RUN", help="a run id, or any unique start of one")
+    p.add_argument("--set", action="append", metavar="FIELD=VALUE", required=False,
+                   help="the new answer (repeat for several fields of one question)")
+    _json_option(p)
+
     p = command("show", "a run's checkpoints, answers, and question or result",
                 commands.cmd_show)
     p.add_argument("run", metavar="RUN", help="a run id, or any unique start of one")
@@ -186,6 +215,10 @@ def _store_options(parser: argparse.ArgumentParser, default: object) -> None:
         help="the store file (default: $HITL_DB, else hitl.db in your user data folder)",
     )
     parser.add_argument(
+        "--user", metavar="NAME", default=default,
+        help="who you are in the record of answers (default: $HITL_USER, else your login)",
+    )
+    parser.add_argument(
         "--flows-dir", metavar="DIR", default=default,
         help="the folder of your own *.toml questionnaires (default: $HITL_FLOWS, "
              "else flows/ in your user data folder)",
@@ -224,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = getattr(args, "func", launch.cmd_ui)
     workspace = None
     try:
-        workspace = Workspace(args.db, args.flows_dir)
+        workspace = Workspace(args.db, args.flows_dir, user=args.user)
         return func(workspace, args)
     except KeyboardInterrupt:
         return 130

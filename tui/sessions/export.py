@@ -43,6 +43,8 @@ class Answer:
     checkpoint_id: str
     """The ``human`` checkpoint that holds it."""
     answered_at: datetime
+    author: str | None = None
+    """Who gave it (None: not recorded)."""
 
 
 def lineage_answers(ckptr: WorkflowCheckpointer, run_id: str) -> list[Answer]:
@@ -61,6 +63,7 @@ def _answers(event: InputRequiredEvent, checkpoint: Checkpoint) -> list[Answer]:
         Answer(
             id=name, question=event.message, label=rules.label or name, value=values[name],
             rules=rules, checkpoint_id=checkpoint.id, answered_at=checkpoint.created_at,
+            author=checkpoint.author,
         )
         for name, rules in type(event).answer_rules.items()
     ]
@@ -97,8 +100,9 @@ def export_data(ckptr: WorkflowCheckpointer, run_id: str) -> dict[str, Any]:
     """The run as a JSON object.
 
     ``{flow, title, run_id, session, status, started_at, updated_at,
-    answers: [{id, question, value}], result}``; ``result`` is null until the
-    run has completed. Times are ISO 8601 in UTC.
+    answers: [{id, question, value, author, answered_at}], result}``;
+    ``result`` is null until the run has completed, ``author`` null where not
+    recorded. Times are ISO 8601 in UTC.
     """
     run = ckptr.get_run(run_id)
     workflow = ckptr.workflow
@@ -112,7 +116,8 @@ def export_data(ckptr: WorkflowCheckpointer, run_id: str) -> dict[str, Any]:
         "started_at": _session_start(ckptr, run.run_id).isoformat(),
         "updated_at": run.updated_at.isoformat(),
         "answers": [
-            {"id": a.id, "question": a.question, "value": a.value}
+            {"id": a.id, "question": a.question, "value": a.value, "author": a.author,
+             "answered_at": a.answered_at.isoformat()}
             for a in lineage_answers(ckptr, run.run_id)
         ],
         "result": result,
@@ -147,6 +152,9 @@ def export_markdown(ckptr: WorkflowCheckpointer, run_id: str) -> str:
     for answer in answers:
         if answer.checkpoint_id != previous:
             lines += [f"## {_one_line(escape(answer.question))}", ""]
+            if answer.author is not None:
+                when = _when(answer.answered_at.isoformat())
+                lines += [f"*{escape(_one_line(answer.author))}, {when}*", ""]
             previous = answer.checkpoint_id
         several = sum(1 for a in answers if a.checkpoint_id == answer.checkpoint_id) > 1
         if several:

@@ -8,7 +8,9 @@ directory.
 
 from __future__ import annotations
 
+import getpass
 import os
+import unicodedata
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -41,3 +43,27 @@ def exports_dir(override: str | os.PathLike[str] | None = None) -> Path:
     path = Path(chosen).expanduser() if chosen else Path.cwd()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+MAX_AUTHOR = 100
+
+
+def author(override: str | None = None) -> str | None:
+    """Who answers: ``override`` (``--user``), else ``HITL_USER``, else the OS
+    login; None when none can be told. One line of printable text, at most
+    ``MAX_AUTHOR`` characters (``ValueError`` otherwise)."""
+    name = override if override is not None else os.environ.get("HITL_USER")
+    if name is None:
+        try:
+            name = getpass.getuser()
+        except Exception:  # no login name (a container's uid with no passwd entry)
+            return None
+    name = name.strip()
+    if not name:
+        raise ValueError("a user name is empty (--user or HITL_USER)")
+    if len(name) > MAX_AUTHOR or any(unicodedata.category(c)[0] in "CZ" and c != " " for c in name):
+        raise ValueError(
+            f"a user name is one line of at most {MAX_AUTHOR} printable characters "
+            "(--user or HITL_USER)"
+        )
+    return name

@@ -35,9 +35,13 @@ class Workspace:
     """One store file and one folder of the person's own flows."""
 
     def __init__(self, db: str | os.PathLike[str] | None = None,
-                 flows_dir: str | os.PathLike[str] | None = None) -> None:
+                 flows_dir: str | os.PathLike[str] | None = None,
+                 user: str | None = None) -> None:
         self.db_path: Path = locations.db_path(db)
         self.flows_dir: Path = locations.flows_dir(flows_dir)
+        self.author: str | None = locations.author(user)
+        """Who answers and changes through this workspace (``--user``, ``HITL_USER``,
+        else the login)."""
         self._workflows: dict[str, Workflow] = {}
 
     @cached_property
@@ -67,7 +71,7 @@ class Workspace:
         return _LazyWorkflows(self)
 
     def checkpointer(self, workflow: Workflow) -> WorkflowCheckpointer:
-        return WorkflowCheckpointer(workflow=workflow, store=self.store)
+        return WorkflowCheckpointer(workflow=workflow, store=self.store, author=self.author)
 
     # -- runs ---------------------------------------------------------------------
 
