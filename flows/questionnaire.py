@@ -88,7 +88,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Optional, Union
 
-from pydantic import BaseModel, BeforeValidator, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from flows.conditions import evaluate
 from flows.questionnaire_file import (
@@ -231,11 +231,9 @@ class QuestionnaireFlow:
         return done + 1 if state.position < len(self.questionnaire.questions) else done
 
 
-def _union(types: list[type[Event]]) -> Any:
-    return types[0] if len(types) == 1 else Union[tuple(types)]  # noqa: UP007
-
-
-def _event_type(name: str, question: Question, version: int) -> type[InputRequiredEvent]:
+def _event_type(
+    name: str, question: Question, version: int, base: type[InputRequiredEvent]
+) -> type[InputRequiredEvent]:
     rules: dict[str, Any] = {
         "required": question.required,
         "kind": question.kind,
@@ -251,7 +249,7 @@ def _event_type(name: str, question: Question, version: int) -> type[InputRequir
     field = answer_field(question.slot(), **rules)
     cls = create_model(
         name,
-        __base__=InputRequiredEvent,
+        __base__=base,
         __module__=__name__,
         __doc__=question.prompt,
         **{question.id: (_ANNOTATIONS[question.kind], field)},
@@ -289,10 +287,21 @@ def compile_questionnaire(questionnaire: Questionnaire) -> type[Workflow]:
     """
     flow = camel(questionnaire.id)
     path = questionnaire.path or "<questionnaire>"
+    # Every question derives from one base the steps name in their return
+    # annotations, so each annotation has two members, not one per later
+    # question: the compile is linear in the questions (a union per step made it
+    # quadratic). The base is never an event of its own: no step accepts it.
+    any_question = type(
+        f"{flow}AnyQuestion", (InputRequiredEvent,),
+        {"__module__": __name__, "model_config": ConfigDict(defer_build=True)},
+    )
     events: dict[str, type[InputRequiredEvent]] = {
-        q.id: _event_type(event_name(questionnaire.id, q.id), q, questionnaire.version)
+        q.id: _event_type(
+            event_name(questionnaire.id, q.id), q, questionnaire.version, any_question
+        )
         for q in questionnaire.questions
     }
+    asks = Union[any_question, StopEvent]  # noqa: UP007
 
     answers_type = create_model(
         f"{flow}Answers",
@@ -317,11 +326,12 @@ def compile_questionnaire(questionnaire: Questionnaire) -> type[Workflow]:
         "questionnaire": questionnaire,
         "question_events": events,
         "answers_type": answers_type,
-        "start": _start_step(_union([*ordered, StopEvent])),
+        "start": _start_step(asks),
     }
+    last = len(ordered) - 1
     for index, question in enumerate(questionnaire.questions):
         namespace[f"answer_{question.id}"] = _answer_step(
-            question, index, ordered[index], _union([*ordered[index + 1:], StopEvent])
+            question, index, ordered[index], StopEvent if index == last else asks
         )
     try:
         cls = type(f"{flow}Questionnaire", (QuestionnaireFlow, Workflow), namespace)

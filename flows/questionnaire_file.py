@@ -231,13 +231,15 @@ class _Reader:
                 "questions", "a questionnaire needs at least one [[questions]] table"
             )
         self.count = len(raw)
-        all_ids = {q.get("id") for q in raw if isinstance(q, dict) and isinstance(q.get("id"), str)}
+        # the ids of this question and those after it: one set, shrunk as questions are read
+        later = {q.get("id") for q in raw if isinstance(q, dict) and isinstance(q.get("id"), str)}
         questions: list[Question] = []
         seen: dict[str, int] = {}
         earlier: dict[str, Target] = {}
         names: dict[str, str] = {}
         for index, item in enumerate(raw):
-            question = self.question(index, item, seen, earlier, all_ids)
+            question = self.question(index, item, seen, earlier, later)
+            later.discard(question.id)
             name = event_name(flow_id, question.id)
             if name in names:
                 raise self.fail(
@@ -259,7 +261,7 @@ class _Reader:
         item: Any,
         seen: dict[str, int],
         earlier: dict[str, Target],
-        all_ids: set[str],
+        later: set[str],
     ) -> Question:
         if not isinstance(item, dict):
             raise self.fail(index, None, None, "must be a table of keys ([[questions]])")
@@ -324,7 +326,6 @@ class _Reader:
             if index == 0:
                 raise fail("when", "the first question cannot have a condition: "
                            "there is no earlier answer to test")
-            later = all_ids - set(earlier)
             try:
                 when = parse_condition(when_data, earlier, later, qid)
             except ConditionError as exc:

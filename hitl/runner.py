@@ -226,6 +226,11 @@ class RunHandler:
                         f"step {spec.name!r} returned {type(out).__name__}, but its annotation "
                         f"says {' | '.join(t.__name__ for t in spec.emits)}"
                     )
+                if workflow.spec.registry.get(type(out).__name__) is not type(out):
+                    raise TypeError(
+                        f"step {spec.name!r} returned {type(out).__name__}, which no step "
+                        "accepts: a stored event must be one of the workflow's own"
+                    )
                 out_text = serde.dump(out)
                 record = CheckpointRecord(
                     new_id(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import types
 import typing
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator, Set
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -22,7 +22,13 @@ _STEP_MARK = "__hitl_step__"
 
 
 def step(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-    """Mark an async method as a step: ``async def name(self, [ctx,] ev: In) -> Out``."""
+    """Mark an async method as a step: ``async def name(self, [ctx,] ev: In) -> Out``.
+
+    ``In`` and ``Out`` are event types or unions of them. A type in ``Out`` that
+    no step accepts but other events derive from stands for every accepted event
+    derived from it: a step that may ask any of a thousand questions returns
+    ``-> AnyQuestion | StopEvent``, not a union of a thousand members.
+    """
     if not inspect.iscoroutinefunction(fn):
         raise WorkflowValidationError(f"step {fn.__name__!r} must be an async def")
     if fn.__name__ == HUMAN:
@@ -42,6 +48,58 @@ class StepSpec:
     wants_ctx: bool
 
 
+class Shapes(Set[tuple[str, str, str]]):
+    """Every (step, input type, output type) a checkpoint of a workflow can have.
+
+    A set worked out from the steps when it is read, not stored: a step that
+    may emit any of n questions (a base class in its return annotation) would
+    make n * n triples, so asking whether one is allowed costs two lookups.
+    The person's checkpoints keep the event's type: an answer, or an edit.
+    """
+
+    __slots__ = ("_emits", "_registry", "_steps")
+
+    def __init__(
+        self,
+        steps: dict[str, StepSpec],
+        emits: dict[type[Event], tuple[type[Event], ...]],
+        registry: dict[str, type[Event]],
+    ) -> None:
+        self._steps = steps
+        self._emits = emits
+        self._registry = registry
+
+    def _outputs(self, spec: StepSpec) -> Iterator[type[Event]]:
+        for emitted in spec.emits:
+            yield from self._emits[emitted]
+
+    def __contains__(self, shape: object) -> bool:
+        if not (isinstance(shape, tuple) and len(shape) == 3):
+            return False
+        name, accepted, emitted = shape
+        if name == HUMAN:
+            return accepted == emitted and accepted in self._registry
+        spec = self._steps.get(name) if isinstance(name, str) else None
+        if spec is None or not any(t.__name__ == accepted for t in spec.accepts):
+            return False
+        found = self._registry.get(emitted) if isinstance(emitted, str) else None
+        return found is not None and any(
+            found in self._emits[t] for t in spec.emits
+        )
+
+    def __iter__(self) -> Iterator[tuple[str, str, str]]:
+        for spec in self._steps.values():
+            outputs = dict.fromkeys(self._outputs(spec))
+            for accepted in spec.accepts:
+                for emitted in outputs:
+                    yield (spec.name, accepted.__name__, emitted.__name__)
+        for name in self._registry:
+            yield (HUMAN, name, name)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass(frozen=True, slots=True)
 class WorkflowSpec:
     """What a workflow class is, worked out once: its steps, routes and event registry."""
@@ -50,9 +108,8 @@ class WorkflowSpec:
     routes: dict[type[Event], StepSpec]
     registry: dict[str, type[Event]]
     questions: tuple[type[InputRequiredEvent], ...]
-    shapes: frozenset[tuple[str, str, str]]
-    """Every (step, input type, output type) a checkpoint of this workflow can have.
-    The person's checkpoints keep the event's type: an answer, or an edit."""
+    shapes: Shapes
+    """Every (step, input type, output type) a checkpoint of this workflow can have."""
 
 
 def _event_types(annotation: Any, where: str) -> tuple[type[Event], ...]:
@@ -125,22 +182,38 @@ def _build_spec(cls: type[Workflow]) -> WorkflowSpec:
     if StartEvent not in routes:
         raise WorkflowValidationError(f"{where}: no step accepts StartEvent")
 
+    # What each annotated return type stands for: itself, or, for a base class no
+    # step accepts, every accepted event derived from it. Worked out once a type,
+    # so steps sharing a base cost one pass however many steps and events there are.
+    outputs: dict[type[Event], tuple[type[Event], ...]] = {}
     for spec in steps.values():
         for emitted in spec.emits:
-            if emitted is not StopEvent and emitted not in routes:
+            if emitted in outputs:
+                continue
+            if emitted is StopEvent or emitted in routes:
+                outputs[emitted] = (emitted,)
+                continue
+            derived = tuple(t for t in routes if issubclass(t, emitted))
+            if not derived:
                 raise WorkflowValidationError(
                     f"{where}: step {spec.name!r} emits {emitted.__name__}, which no step accepts"
                 )
+            outputs[emitted] = derived
 
     reached: set[type[Event]] = {StartEvent}
     frontier = [StartEvent]
+    expanded: set[type[Event]] = set()
     while frontier:
         event_type = frontier.pop()
         spec = routes.get(event_type)
-        for emitted in spec.emits if spec else ():
-            if emitted not in reached:
-                reached.add(emitted)
-                frontier.append(emitted)
+        for annotated in spec.emits if spec else ():
+            if annotated in expanded:
+                continue
+            expanded.add(annotated)
+            for emitted in outputs[annotated]:
+                if emitted not in reached:
+                    reached.add(emitted)
+                    frontier.append(emitted)
     for spec in steps.values():
         if not any(t in reached for t in spec.accepts):
             raise WorkflowValidationError(
@@ -151,12 +224,12 @@ def _build_spec(cls: type[Workflow]) -> WorkflowSpec:
         raise WorkflowValidationError(f"{where}: no path from StartEvent to StopEvent")
 
     registry: dict[str, type[Event]] = {}
-    questions: list[type[InputRequiredEvent]] = []
+    questions: dict[type[InputRequiredEvent], None] = {}
     for event_type in [
         StartEvent,
         StopEvent,
         *routes,
-        *(e for s in steps.values() for e in s.emits),
+        *(e for found in outputs.values() for e in found),
     ]:
         known = registry.setdefault(event_type.__name__, event_type)
         if known is not event_type:
@@ -164,16 +237,11 @@ def _build_spec(cls: type[Workflow]) -> WorkflowSpec:
                 f"{where}: two event types are named {event_type.__name__}; "
                 "stored events are found by name, so names must be unique"
             )
-        if issubclass(event_type, InputRequiredEvent) and event_type not in questions:
-            questions.append(event_type)
-    shapes = {
-        (spec.name, accepted.__name__, emitted.__name__)
-        for spec in steps.values()
-        for accepted in spec.accepts
-        for emitted in spec.emits
-    }
-    shapes.update((HUMAN, name, name) for name in registry)
-    return WorkflowSpec(steps, routes, registry, tuple(questions), frozenset(shapes))
+        if issubclass(event_type, InputRequiredEvent):
+            questions.setdefault(event_type)
+    return WorkflowSpec(
+        steps, routes, registry, tuple(questions), Shapes(steps, outputs, registry)
+    )
 
 
 class Workflow:

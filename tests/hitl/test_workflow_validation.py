@@ -282,3 +282,73 @@ def test_a_valid_workflow_instantiates_and_subclasses_inherit_steps():
     Base()
     Child()
     assert Child().flow_name == "Child"
+
+
+# -- a base class in a return annotation ------------------------------------------------
+
+
+class AnyAsk(Event):
+    """A base no step accepts: in a return annotation it stands for the events below."""
+
+
+class AskA(AnyAsk):
+    a: str = ""
+
+
+class AskB(AnyAsk):
+    b: str = ""
+
+
+class Asking(Workflow):
+    @step
+    async def first(self, ev: StartEvent) -> AnyAsk | StopEvent:
+        return AskB(b="straight to b") if getattr(ev, "skip", False) else AskA(a="a")
+
+    @step
+    async def on_a(self, ev: AskA) -> AnyAsk | StopEvent:
+        return AskB(b=ev.a + "b")
+
+    @step
+    async def on_b(self, ev: AskB) -> StopEvent:
+        return StopEvent(result=ev.b)
+
+
+async def test_a_base_class_in_a_return_annotation_stands_for_the_events_derived_from_it():
+    spec = Asking().spec
+    assert set(spec.registry) == {"StartEvent", "StopEvent", "AskA", "AskB"}  # not the base
+    assert ("first", "StartEvent", "AskB") in spec.shapes
+    assert ("on_b", "AskB", "AskA") not in spec.shapes
+    assert ("human", "AskA", "AskA") in spec.shapes
+    assert len(spec.shapes) == len(set(spec.shapes)) == 3 + 3 + 1 + 4  # first, on_a, on_b; human
+    ckptr = WorkflowCheckpointer(workflow=Asking())
+    assert await ckptr.run() == "ab"
+    assert await ckptr.run(skip=True) == "straight to b"
+    outputs = ckptr.filter_checkpoints(output_event_type="AskB")
+    assert [c.last_completed_step for c in outputs] == ["on_a", "first"]
+
+
+async def test_a_step_that_returns_the_base_itself_fails_the_run():
+    class Flow(Workflow):
+        @step
+        async def first(self, ev: StartEvent) -> AnyAsk | StopEvent:
+            return AnyAsk()
+
+        @step
+        async def on_a(self, ev: AskA) -> StopEvent:
+            return StopEvent()
+
+    ckptr = WorkflowCheckpointer(workflow=Flow())
+    handler = ckptr.run()
+    with pytest.raises(TypeError, match="step 'first' returned AnyAsk, which no step accepts"):
+        await handler
+    assert handler.status == "failed"
+
+
+def test_a_base_class_with_no_accepted_event_below_it_is_refused():
+    class Flow(Workflow):
+        @step
+        async def first(self, ev: StartEvent) -> AnyAsk | StopEvent:
+            return StopEvent()
+
+    with pytest.raises(WorkflowValidationError, match="'first' emits AnyAsk, which no step"):
+        Flow()

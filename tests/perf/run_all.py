@@ -35,6 +35,7 @@ BENCHES = [
     "branch",
     "filter",
     "memory",
+    "compile",
 ]
 
 
