@@ -7,11 +7,13 @@ compiled and every default it gives meets its own rules.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from typing import Any
 
 from hitl import InputRequiredEvent
+from hitl.patterns import PatternError, compile_pattern, full_match
 
 Fail = Callable[[str | None, str], Exception]
 """Makes the error for a key of the question being read: ``fail(key, reason)``."""
@@ -83,10 +85,10 @@ def check_constraints(kind: str, item: dict[str, Any], fail: Fail) -> dict[str, 
         if not isinstance(pattern, str) or not pattern:
             raise fail("pattern", "pattern must be a regular expression in text")
         try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise fail("pattern", f"pattern {pattern!r} is not a valid regular expression: "
-                       f"{exc}") from None
+            compile_pattern(pattern)
+        except PatternError as exc:
+            raise fail("pattern", f"pattern {plain(pattern)} is not a valid regular "
+                       f"expression for RE2: {exc}") from None
         out["pattern"] = pattern
     if kind in ("choice", "multi_choice"):
         choices = item.get("choices")
@@ -96,9 +98,11 @@ def check_constraints(kind: str, item: dict[str, Any], fail: Fail) -> dict[str, 
             isinstance(c, str) and c.strip() for c in choices
         ):
             raise fail("choices", "choices must be a non-empty list of non-empty texts")
-        doubled = sorted({c for c in choices if choices.count(c) > 1})
-        if doubled:
-            raise fail("choices", f"choice {doubled[0]!r} is listed twice")
+        listed: set[str] = set()
+        for choice in choices:  # one pass: a file may list tens of thousands
+            if choice in listed:
+                raise fail("choices", f"choice {choice!r} is listed twice")
+            listed.add(choice)
         out["choices"] = tuple(choices)
         if kind == "multi_choice" and out.get("min_length", 0) > len(choices):
             raise fail("min_length", f"min_length {out['min_length']} is more than the "
@@ -112,8 +116,8 @@ def check_constraints(kind: str, item: dict[str, Any], fail: Fail) -> dict[str, 
                                "2024-01-31")
             elif isinstance(value, bool) or not isinstance(value, (int, float)) or (
                 kind == "integer" and not isinstance(value, int)
-            ):
-                what = "a whole number" if kind == "integer" else "a number"
+            ) or (isinstance(value, float) and not math.isfinite(value)):
+                what = "a whole number" if kind == "integer" else "a finite number"
                 raise fail(key, f"{key} of {a_kind(kind)} question must be {what}")
             out[name] = value
     if out.get("ge") is not None and out.get("le") is not None and out["ge"] > out["le"]:
@@ -137,6 +141,8 @@ def check_default(kind: str, value: Any, rules: dict[str, Any], fail: Fail) -> N
     elif kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad("is not a number")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise bad("is not a finite number")
     elif kind == "yes_no":
         if not isinstance(value, bool):
             raise bad("is not true or false")
@@ -147,7 +153,7 @@ def check_default(kind: str, value: Any, rules: dict[str, Any], fail: Fail) -> N
         raise bad(f"is shorter than min_length {rules['min_length']}")
     if size is not None and rules.get("max_length") is not None and size > rules["max_length"]:
         raise bad(f"is longer than max_length {rules['max_length']}")
-    if rules.get("pattern") is not None and re.fullmatch(rules["pattern"], value) is None:
+    if rules.get("pattern") is not None and not full_match(rules["pattern"], value):
         raise bad(f"does not match the pattern {rules['pattern']}")
     choices = rules.get("choices")
     if choices is not None:

@@ -50,8 +50,10 @@ type               answer                      constraints
 =================  ==========================  ====================================
 
 ``type`` also takes the spellings "long text", "single choice",
-"multiple choice" and "yes/no". ``pattern`` is a Python regular expression the
-whole answer must match.
+"multiple choice" and "yes/no". ``pattern`` is a regular expression the whole
+answer must match, in RE2's syntax (matched in time linear in the answer, see
+:mod:`hitl.patterns`): no lookaround or backreferences, and ``\\d``, ``\\w``,
+``\\s`` are ASCII (``\\pL`` is any letter).
 
 ``when`` (see :mod:`flows.conditions`) is a test on one *earlier* answer, or a
 combination: ``equals``, ``not_equals``, ``one_of``, ``gt``/``ge``/``lt``/``le``

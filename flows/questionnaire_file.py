@@ -24,7 +24,6 @@ from __future__ import annotations
 import difflib
 import keyword
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ from flows.question_rules import (
     parse_kind,
     plain,
 )
+from flows.toml_guard import TomlProblem, check_values, load_toml, shown_path
 from flows.toml_lines import SourceLines
 
 MAX_FILE_BYTES = 1 << 20
@@ -54,7 +54,6 @@ QUESTION_KEYS: tuple[str, ...] = (
 )
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _FLOW_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-_TOML_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
 class QuestionnaireError(ValueError):
@@ -175,14 +174,15 @@ def parse_questionnaire(
     if len(text) > MAX_FILE_BYTES:
         raise QuestionnaireError(path, None, None, f"over the limit of {MAX_FILE_BYTES} bytes")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = _TOML_LINE.search(message)
-        line = int(found.group(1)) if found else None
-        reason = _TOML_LINE.sub("", message) if found else message
-        raise QuestionnaireError(path, line, None, f"not valid TOML: {reason}") from None
-    return _Reader(text, path).questionnaire(data, default_id)
+        data = load_toml(text)
+    except TomlProblem as exc:
+        raise QuestionnaireError(path, exc.line, None, exc.reason) from None
+    reader = _Reader(text, path)
+    try:
+        check_values(data)
+    except TomlProblem as exc:
+        raise reader.misplaced(data, exc) from None
+    return reader.questionnaire(data, default_id)
 
 
 class _Reader:
@@ -202,6 +202,22 @@ class _Reader:
         if qid is None:
             reason = f"question {index + 1}: {reason}"
         return QuestionnaireError(self.path, line, qid, reason)
+
+    def misplaced(self, data: dict[str, Any], problem: TomlProblem) -> QuestionnaireError:
+        """The error for a value ``check_values`` refused, at its question and key."""
+        where = problem.path
+        raw = data.get("questions")
+        if len(where) >= 3 and where[0] == "questions" and isinstance(raw, list) \
+                and isinstance(where[1], int) and isinstance(raw[where[1]], dict):
+            self.count = len(raw)
+            qid = raw[where[1]].get("id")
+            return self.fail(
+                where[1], qid if isinstance(qid, str) and _ID.fullmatch(qid) else None,
+                str(where[2]), f"{shown_path(where[2:])}: {problem.reason}",
+            )
+        key = str(where[0]) if where else None
+        return self.fail_top(key, f"{shown_path(where)}: {problem.reason}" if where
+                             else problem.reason)
 
     def questionnaire(self, data: dict[str, Any], default_id: str | None) -> Questionnaire:
         unknown = [k for k in data if k not in TOP_KEYS]

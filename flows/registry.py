@@ -117,6 +117,11 @@ def _read(path: Path) -> tuple[_FileKey | None, Questionnaire]:
             found = read_questionnaire(path)
         except QuestionnaireError as exc:
             found = exc
+        except Exception as exc:  # a bug of the reader's: still this file's alone
+            found = QuestionnaireError(
+                str(path), None, None, f"cannot be read: unexpected {type(exc).__name__}: "
+                f"{str(exc)[:200]} (a bug of hitl's reader; please report it)",
+            )
         if key is not None:
             _read_cache[key] = found
     if isinstance(found, QuestionnaireError):

@@ -40,7 +40,7 @@ class SourceLines:
 
     def _key_in(self, span: tuple[int, int], key: str) -> int | None:
         name = re.escape(key)
-        pattern = re.compile(rf"^\s*{name}\s*=|^\s*\[\s*questions\s*\.\s*{name}\b")
+        pattern = re.compile(rf"^\s*{name}\s*[=.]|^\s*\[\s*questions\s*\.\s*{name}\b")
         for number in range(*span):
             if pattern.match(self.lines[number]):
                 return number + 1

@@ -9,14 +9,18 @@ person answers or edits, and fail with a ``pydantic.ValidationError`` whose
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import types
 import typing
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError, PydanticUndefined
+
+from hitl.patterns import compile_pattern, full_match
 
 Kind = Literal[
     "text", "long_text", "choice", "multi_choice", "integer", "number", "yes_no", "date", "list"
@@ -64,10 +68,12 @@ def answer_field(
     ``kind`` is inferred from the annotation when left out (``str`` is text,
     ``bool`` yes/no, ``int`` integer, ``float`` number, ``date`` date, ``list``
     a list, or multiple choice when ``choices`` are given). ``min_length`` and
-    ``max_length`` count characters of text and items of a list.
+    ``max_length`` count characters of text and items of a list. ``pattern`` is
+    an RE2 pattern the whole answer must match (see :mod:`hitl.patterns`); one
+    RE2 cannot run raises :class:`hitl.patterns.PatternError`.
     """
     if pattern is not None:
-        re.compile(pattern)  # a bad pattern fails where it is written
+        compile_pattern(pattern)  # a pattern RE2 cannot run fails where it is written
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown answer kind {kind!r}; expected one of {', '.join(KINDS)}")
     spec = {
@@ -143,13 +149,20 @@ def raise_errors(title: str, errors: list[InitErrorDetails]) -> None:
         raise ValidationError.from_exception_data(title, errors)
 
 
+def blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: only white space and format characters
+    (category Cf: zero-width spaces and joiners, U+FEFF, bidirectional controls).
+    Such an answer is no answer."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text.strip())
+
+
 def check_rules(field: str, rules: Rules, value: Any) -> list[InitErrorDetails]:
     """The ways ``value`` breaks ``rules`` (empty when it meets them)."""
     empty = (
         value is None
         or value == ""
         or (isinstance(value, (list, tuple, set)) and not value)
-        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, str) and blank(value))
     )
     if empty:
         if rules.required:
@@ -184,7 +197,7 @@ def check_rules(field: str, rules: Rules, value: Any) -> list[InitErrorDetails]:
                 )
             )
     if rules.pattern is not None and isinstance(value, str):
-        if re.fullmatch(rules.pattern, value) is None:
+        if not full_match(rules.pattern, value):
             errors.append(
                 field_error(
                     "pattern",
@@ -208,6 +221,8 @@ def check_rules(field: str, rules: Rules, value: Any) -> list[InitErrorDetails]:
                     choices=", ".join(map(str, rules.choices)),
                 )
             )
+    if isinstance(value, float) and not math.isfinite(value):
+        return [field_error("finite", "must be a finite number", field, str(value))]
     if rules.ge is not None and not isinstance(value, (str, list, tuple, set)):
         if value < rules.ge:
             errors.append(

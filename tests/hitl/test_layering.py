@@ -1,5 +1,5 @@
-"""Arrows only point down: tui -> flows -> hitl. The engine imports pydantic and
-the standard library only; flows never import the UI."""
+"""Arrows only point down: tui -> flows -> hitl. The engine imports pydantic, RE2
+and the standard library only; flows never import the UI."""
 
 import ast
 import json
@@ -41,9 +41,11 @@ def test_the_engine_and_flows_load_without_the_ui():
 def test_the_engine_never_imports_flows():
     loaded = top_level_modules_after_importing("hitl")
     assert {"flows", "tui", "textual"} & loaded == set()
-    # pydantic and the standard library only (and the interpreter's own private helpers)
+    # pydantic, RE2 (answer patterns in linear time: hitl/patterns.py) and the standard
+    # library only (and the interpreter's own private helpers)
     allowed = set(sys.stdlib_module_names) | {
         "hitl",
+        "re2",
         "pydantic",
         "pydantic_core",
         "typing_extensions",

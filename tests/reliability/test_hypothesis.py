@@ -95,8 +95,8 @@ def acceptable(text: str, required: bool, max_length: int) -> bool:
             return False
         if unicodedata.category(char) == "Cs":
             return False
-    if required and text.strip() == "":
-        return False
+    if required and all(c.isspace() or unicodedata.category(c) == "Cf" for c in text):
+        return False  # nothing a person sees: white space and format characters
     return len(text) <= max_length
 
 
