@@ -8,7 +8,6 @@ and :mod:`tui.cli` turns them into one line on stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from collections.abc import Iterator
@@ -41,7 +40,7 @@ from tui.sessions.answering import (
 )
 from tui.sessions.export import export_data, export_markdown, lineage_answers, run_result
 from tui.sessions.summary import PAGE, SessionSummary, Summaries, SummaryPage, progress, status_of
-from tui.sessions.text import dumps, one_line, when
+from tui.sessions.text import dumps, one_line, visible, when
 from tui.sessions.workspace import Workspace, drive
 
 USAGE = 2
@@ -86,7 +85,8 @@ def go(handler: RunHandler) -> None:
 
 
 def out(text: str = "") -> None:
-    print(text, flush=True)
+    """Print a line for a person: what a terminal would obey is shown escaped."""
+    print(visible(text), flush=True)
 
 
 # -- flows and schema -------------------------------------------------------------------
@@ -151,11 +151,12 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
         sys.stdout.write("[")
         for page in _pages(summaries, args.status, limit):
             for summary in page.summaries:
-                text = json.dumps(_summary_data(summary), ensure_ascii=False)
+                text = dumps(_summary_data(summary), indent=None)
                 sys.stdout.write(("\n  " if first else ",\n  ") + text)
                 first = False
             for damaged in page.damaged:
-                sys.stdout.write(("\n  " if first else ",\n  ") + json.dumps({"damaged": damaged}))
+                sys.stdout.write(("\n  " if first else ",\n  ") + dumps({"damaged": damaged},
+                                                                       indent=None))
                 first = False
         sys.stdout.write("\n]\n" if not first else "]\n")
         sys.stdout.flush()
@@ -393,7 +394,8 @@ def _settled(ckptr: WorkflowCheckpointer, run_id: str) -> None:
 def _note_unused(path: str, unused: set[str]) -> None:
     if unused:
         names = ", ".join(sorted(unused))
-        print(f"hitl: note: {_name(path)}: not asked, not used: {names}", file=sys.stderr)
+        print(visible(f"hitl: note: {_name(path)}: not asked, not used: {names}"),
+              file=sys.stderr)
 
 
 def report(ckptr: WorkflowCheckpointer, run_id: str, *, json: bool) -> int:
@@ -439,13 +441,36 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
     else:
         text = export_markdown(ckptr, run.run_id)
     if args.output is None or args.output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        if sys.stdout.isatty():  # a person reads it: show what a terminal would obey
+            text = visible(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as exc:
+            raise CommandError(
+                f"cannot write the export to standard output: {exc.strerror or exc}"
+            ) from None
         return 0
     path = Path(args.output).expanduser()
-    path.write_text(text, encoding="utf-8")
+    _write_export(path, text)
     out(str(path))
     return 0
+
+
+def _write_export(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``; an export that fails (a full disk) leaves no part
+    of itself behind in a file it created."""
+    existed = path.exists()
+    try:
+        with path.open("w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        if not existed and path.is_file():
+            path.unlink(missing_ok=True)
+        raise CommandError(
+            f"{path}: cannot write the export: {exc.strerror or exc}"
+            + ("; nothing was written" if not existed else "")
+        ) from None
 
 
 # -- retention --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from hitl import HitlError, __version__
 from hitl.store.base import SESSION_STATUSES
 from tui.cli import audit, commands, launch
 from tui.sessions.answering import AnswerError
+from tui.sessions.text import one_line
 from tui.sessions.workspace import Workspace
 
 DESCRIPTION = """\
@@ -270,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("HITL_DEBUG"):
             raise
         message, code = _explain(exc)
-        print(f"hitl: error: {' '.join(message.split())}", file=sys.stderr)
+        print(f"hitl: error: {one_line(message)}", file=sys.stderr)
         return code
     finally:
         if workspace is not None:

@@ -50,11 +50,22 @@ def read_answers_file(path: str) -> dict[str, Any]:
     import sys
 
     name = "standard input" if path == "-" else path
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise AnswerError(
+            f"{name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at {exc.start}); "
+            "save the answers as UTF-8"
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise AnswerError(f"{name}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise AnswerError(
+            f"{name}: the JSON nests too deep to be answers (an answer is text, a number, "
+            "true/false, null or a list of texts)"
+        ) from None
     if not isinstance(data, dict):
         raise AnswerError(
             f"{name}: expected a JSON object of field names and answers, "

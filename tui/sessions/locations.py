@@ -23,7 +23,9 @@ def data_dir() -> Path:
 
 
 def db_path(override: str | os.PathLike[str] | None = None) -> Path:
-    """The store file to open (its folder is created)."""
+    """The store file to open (its folder is created). An empty ``--db`` is an error,
+    an empty ``HITL_DB`` is unset."""
+    _not_empty(override, "--db", "a store file")
     chosen = override or os.environ.get("HITL_DB")
     path = Path(chosen).expanduser() if chosen else data_dir() / "hitl.db"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -32,8 +34,14 @@ def db_path(override: str | os.PathLike[str] | None = None) -> Path:
 
 def flows_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The folder of the person's own TOML questionnaires (may not exist)."""
+    _not_empty(override, "--flows-dir", "a folder")
     chosen = override or os.environ.get("HITL_FLOWS")
     return Path(chosen).expanduser() if chosen else data_dir() / "flows"
+
+
+def _not_empty(given: str | os.PathLike[str] | None, option: str, what: str) -> None:
+    if given is not None and not str(given).strip():
+        raise ValueError(f"{option} is empty: give {what}, or leave {option} out for the default")
 
 
 def exports_dir(override: str | os.PathLike[str] | None = None) -> Path:

@@ -7,13 +7,30 @@ Headless (no textual): the CLI prints these, the app wraps them in
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
+# What a terminal would obey rather than show: C0 and C1 controls other than tab
+# and newline (refused at input, but a store can be edited behind our back), and
+# the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069, U+061C) that make text display in an order other than stored.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return f"\\u{ord(found.group()):04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with what a terminal would obey written as ``\\u202e`` escapes."""
+    return _HIDDEN.sub(_escaped, text)
+
 
 def one_line(value: object, width: int | None = None) -> str:
-    """``value`` on one line (whitespace collapsed), cut to ``width`` with an ellipsis."""
-    text = " ".join(str(value).split())
+    """``value`` on one line (whitespace collapsed, controls escaped), cut to ``width``
+    with an ellipsis."""
+    text = " ".join(visible(str(value)).split())
     if width is not None and len(text) > width:
         return text[: max(width - 1, 0)] + "…"
     return text
@@ -24,9 +41,10 @@ def when(value: datetime) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def dumps(data: Any) -> str:
-    """JSON as the faces print it: indented, unicode kept, times as text."""
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+def dumps(data: Any, indent: int | None = 2) -> str:
+    """JSON as the faces print it: indented, unicode kept (but for what a terminal would
+    obey, written as JSON escapes: the same data), times as text."""
+    return visible(json.dumps(data, indent=indent, ensure_ascii=False, default=str))
 
 
 def ago(then: datetime, now: datetime) -> str:
