@@ -32,12 +32,13 @@ def owner() -> str:
 
 LEASE_SECONDS = 30.0
 """How long a run's owner vouches for a running run: renewed while a step waits
-on I/O; past it, with no renewal, the run reads as interrupted on any machine."""
+on I/O; past it, with no renewal, the run reads as interrupted on any machine.
+Leases are real time (``time.time()``), whatever clock stamps the checkpoints."""
 
 
-def lease(clock: Callable[[], float], status: str) -> float | None:
+def lease(status: str) -> float | None:
     """The lease a write with ``status`` takes: only a running run has one."""
-    return clock() + LEASE_SECONDS if status == RUNNING else None
+    return time.time() + LEASE_SECONDS if status == RUNNING else None
 
 
 def interrupted(run: RunRecord, now: float) -> bool:

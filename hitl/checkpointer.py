@@ -147,7 +147,7 @@ class WorkflowCheckpointer:
         if status_after(cursor.event, cursor.answered) == RUNNING:
             store.set_status(
                 run_id, RUNNING, error=None, owner=owner(), at=self._clock(),
-                lease_until=lease(self._clock, RUNNING), tip_seq=run.tip_seq,
+                lease_until=lease(RUNNING), tip_seq=run.tip_seq,
             )  # fmt: skip
         return RunHandler(self._engine, store, run_id, cursor)
 
@@ -226,7 +226,7 @@ class WorkflowCheckpointer:
         flow = self.workflow.flow_name
         return RunRecord(
             run_id, flow, session, branched_from, start, RUNNING, None, owner(),
-            now + LEASE_SECONDS, None, -1, now, now, self.author if author is None else author,
+            lease(RUNNING), None, -1, now, now, self.author if author is None else author,
             title,
         )  # fmt: skip
 
@@ -275,7 +275,7 @@ class WorkflowCheckpointer:
         new_title = answer_text(answered) or None if title == "" else None
         try:
             store.append(
-                record, RUNNING, owner(), lease_until=lease(self._clock, RUNNING), title=new_title
+                record, RUNNING, owner(), lease_until=lease(RUNNING), title=new_title
             )
         except ConflictError:
             raise ConflictError(

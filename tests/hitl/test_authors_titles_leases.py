@@ -3,6 +3,8 @@ and the lease that tells a run left running anywhere from one still driven."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from hitl import HUMAN, MemoryStore, SqliteStore, WorkflowCheckpointer
@@ -73,11 +75,15 @@ def test_an_answer_field_may_not_be_named_author():
 
 
 def test_a_run_left_running_elsewhere_is_interrupted_when_its_lease_ends(store):
-    now = [1_000_000.0]
-    ckptr = WorkflowCheckpointer(SurveyFlow(), store, clock=lambda: now[0])
+    # Leases are real time, whatever clock stamps the checkpoints.
+    ckptr = WorkflowCheckpointer(SurveyFlow(), store, clock=lambda: 5.0)
+    before = time.time()
     run = ckptr.run()  # recorded, running, its first step not run yet
     record = store.get_run(run.run_id)
-    assert record.status == RUNNING and record.lease_until == now[0] + LEASE_SECONDS
+    assert record.status == RUNNING
+    assert before + LEASE_SECONDS <= record.lease_until <= time.time() + LEASE_SECONDS
+    assert not ckptr.get_run(run.run_id).interrupted
+    now = [time.time()]
     # as another machine's process would have left it: its owner cannot be asked
     store.set_status(run.run_id, RUNNING, error=None, owner="elsewhere:1", at=now[0],
                      lease_until=now[0] + LEASE_SECONDS)  # fmt: skip

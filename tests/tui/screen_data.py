@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.worker import WorkerCancelled
 from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -117,7 +118,10 @@ async def until(pilot: Pilot[None], condition: Callable[[], object], what: str) 
         if condition():
             await pilot.pause()
             return
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # one reload replaced by another (exclusive workers)
+            pass
         await pilot.pause()
     raise AssertionError(f"gave up waiting for {what}")
 

@@ -34,6 +34,7 @@ from hitl import (
     Workflow,
     WorkflowCheckpointer,
 )
+from tui.app.follow import StoreChanged, follow
 from tui.app.screens.home import HomeScreen
 from tui.sessions import locations, run_view
 from tui.sessions.run_view import RunView
@@ -116,6 +117,7 @@ class HitlApp(App[None]):
         self._lock = threading.RLock()
         self._catalog: Any = None
         self._checkpointers: dict[str, WorkflowCheckpointer] = {}
+        self._stop_following = threading.Event()
         self.drafts: dict[str, dict[str, Any]] = {}
         """What was typed into a pending question and not sent yet, by the question's
         checkpoint: kept while the app runs, offered again when the question returns."""
@@ -174,11 +176,24 @@ class HitlApp(App[None]):
     # -- starting -----------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # A thread of its own, not a worker: it lives as long as the app.
+        threading.Thread(
+            target=follow, args=(self.store, self.post_message, self._stop_following),
+            name="hitl-follow", daemon=True,
+        ).start()
         self.push_screen(HomeScreen())
         if self.open_flow:
             self.new_session(self.open_flow)
         elif self.open_run:
             self.open_question(self.open_run)
+
+    def on_unmount(self) -> None:
+        self._stop_following.set()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        """Another process (or this one) wrote: the screen on top decides what to reload."""
+        if self.screen_stack:  # none while the app starts or closes
+            self.screen.post_message(StoreChanged(message.changes))
 
     # -- moves other screens ask for ----------------------------------------------
 

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from hitl import (
     FAILED,
+    HUMAN,
     WAITING,
     ConflictError,
     InputRequiredEvent,
     RunHandler,
     WorkflowCheckpointer,
 )
-from hitl.lineage import standing_answers
+from hitl.lineage import answer_text, standing_answers
 from tui.sessions.summary import INTERRUPTED, status_of
 
 
@@ -52,6 +54,8 @@ class RunView:
     total: int
     """How many questions the run asks, as far as its answers tell."""
     error: str | None
+    session: str = ""
+    """The session the run belongs to (its root run's id)."""
 
     @property
     def position(self) -> int:
@@ -85,7 +89,7 @@ def load_run(ckptr: WorkflowCheckpointer, run_id: str) -> RunView:
     return RunView(
         run_id=run_id, flow=info.flow, status=status_of(info), answers=answers,
         question=question, question_checkpoint=checkpoint_id, total=max(total, asked, 1),
-        error=info.error,
+        error=info.error, session=info.session,
     )
 
 
@@ -150,3 +154,24 @@ def resume(ckptr: WorkflowCheckpointer, run_id: str) -> RunView:
 def needs_resume(view: RunView) -> bool:
     """An interrupted run is resumed as soon as it is opened."""
     return view.status == INTERRUPTED
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredElsewhere:
+    """Who answered a question another screen showed, when, and what."""
+
+    author: str | None
+    at: datetime
+    text: str
+
+
+def answered_elsewhere(
+    ckptr: WorkflowCheckpointer, run_id: str, question_checkpoint: str
+) -> AnsweredElsewhere | None:
+    """The answer stored to the question asked at ``question_checkpoint``, if any."""
+    for checkpoint in ckptr.checkpoints.get(run_id, []):
+        if checkpoint.parent_id == question_checkpoint and checkpoint.last_completed_step == HUMAN:
+            return AnsweredElsewhere(
+                checkpoint.author, checkpoint.created_at, answer_text(checkpoint.output_event)
+            )
+    return None

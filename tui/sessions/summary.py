@@ -90,7 +90,7 @@ class Summaries:
     """Sessions of one store as a person sees them, a page at a time: each page
     is one store query, and only its sessions are read further (progress and
     pending question). A flow's checkpointer is built once, when a session of it
-    is first shown."""
+    is first shown. ``clock`` is what leases are read against (real time)."""
 
     def __init__(
         self,

@@ -32,6 +32,7 @@ from tui.app.screens.edit_event import EditEventScreen, describe, go_to_run
 from tui.app.text import plain
 from tui.app.widgets.footer import Footer
 from tui.app.widgets.run_tree import STATUS_STYLES, Row, RunTree
+from tui.app.follow import StoreChanged
 from tui.sessions.branching import branch
 from tui.sessions.session_tree import (
     CheckpointDetail,
@@ -198,6 +199,12 @@ class HistoryScreen(Screen[None]):
             self._keep = data.id if isinstance(data, CheckpointRow) else (
                 data.run_id if isinstance(data, RunRow) else None)
         go_to_run(self.app, run)
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        session = self.session
+        current = None if session is None else session.runs[session.current].info.session
+        if not self.busy and message.touches(current, self.run_id):
+            self._work(self._load_job)
 
     def on_screen_resume(self) -> None:
         if self._stale:

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from hitl import HitlError, retention
+from tui.app.follow import StoreChanged
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.flow_picker import FlowPickerScreen
 from tui.app.text import plain
@@ -121,9 +122,7 @@ class HomeScreen(Screen[None]):
     def _load_job(self, query: str, cursor: int | None) -> None:
         try:
             if self._pager is None:
-                self._pager = Summaries(
-                    self.hitl.store, self.hitl.workflows(), lambda: self.hitl.now().timestamp()
-                )
+                self._pager = Summaries(self.hitl.store, self.hitl.workflows())
             page = self._pager.page(text=query or None, cursor=cursor)
             counts = None if cursor is not None else self._pager.counts()
         except Exception as exc:
@@ -148,6 +147,9 @@ class HomeScreen(Screen[None]):
             self.sub_title = " · ".join(["Sessions", *shown])
         self._show()
         self.loaded += 1
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self.reload()  # a page and a count: cheap, and what others wrote shows at once
 
     def on_home_screen_problem(self, message: Problem) -> None:
         self.notify(message.text, severity="error", markup=False, timeout=8)

@@ -39,12 +39,14 @@ from hitl import (
     RunNotWaiting,
     WorkflowCheckpointer,
 )
+from tui.app.follow import StoreChanged
 from tui.app.text import plain
 from tui.app.widgets.answer_form import AnswerForm
 from tui.app.widgets.answers_panel import AnswersPanel
 from tui.app.widgets.footer import Footer
 from tui.sessions import run_view
 from tui.sessions.run_view import RunView
+from tui.sessions.text import one_line
 
 if TYPE_CHECKING:
     from tui.app.app import HitlApp
@@ -78,11 +80,14 @@ class QuestionScreen(Screen[None]):
     class Loaded(Message):
         """A worker read the run (after a load, an answer, a branch or a resume)."""
 
-        def __init__(self, view: RunView, *, moved: bool = False, branched: bool = False):
+        def __init__(self, view: RunView, *, moved: bool = False, branched: bool = False,
+                     elsewhere: run_view.AnsweredElsewhere | None = None):
             super().__init__()
             self.view = view
             self.moved = moved
             self.branched = branched
+            self.elsewhere = elsewhere
+            """Set when another person or process answered the question on screen."""
 
     class Rejected(Message):
         """The engine refused an answer (its rules); nothing was stored."""
@@ -111,6 +116,9 @@ class QuestionScreen(Screen[None]):
 
         self._carried: dict[tuple[str, str], dict[str, Any]] = {}
         """Answers from the branch left behind, offered again to the same questions."""
+        self._typed: dict[tuple[str, str], dict[str, Any]] = {}
+        """What was typed here into a question someone else then answered: offered
+        when that answer is shown (Back), never sent by itself."""
         self._bindings_state: tuple[bool, bool] | None = None
         self._forms: dict[tuple[str, ...], AnswerForm] = {}
         self._shown_form: AnswerForm | None = None
@@ -169,7 +177,7 @@ class QuestionScreen(Screen[None]):
     async def _off_thread(self, job: Callable[[], Message]) -> None:
         self.post_message(await asyncio.to_thread(self._guarded, job))
 
-    def _guarded(self, job: Callable[[], Message]) -> Message:
+    def _guarded(self, job: Callable[[], Message | None]) -> Message | None:
         try:
             return job()
         except ValidationError as exc:
@@ -207,7 +215,9 @@ class QuestionScreen(Screen[None]):
                 "Continuing on a new branch. The earlier answers are kept in the history.",
                 title="Answer changed", markup=False,
             )
-        if message.moved:
+        if message.elsewhere is not None:
+            self._say_answered_elsewhere(message.elsewhere)
+        elif message.moved:
             self.notify(MOVED_ON, title="Reloaded", severity="warning", markup=False)
         self.run_id = view.run_id
         self.view = view
@@ -221,6 +231,64 @@ class QuestionScreen(Screen[None]):
             await self._redraw()
         finally:
             self.busy = False  # only now is the next question on screen, ready for input
+
+    # -- following the store ------------------------------------------------------
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        """Someone may have answered the question on screen: if so, move on with
+        the run, keeping what was typed here. Read in a worker of its own, which
+        never holds the screen busy: the person can go on typing and submitting,
+        and a submit of theirs that comes first wins over what it found."""
+        view = self.view
+        if self.busy or view is None or not message.touches(view.session, self.run_id):
+            return
+        self.run_worker(self._follow(view), group="question-follow", exclusive=True,
+                        exit_on_error=False)
+
+    async def _follow(self, before: RunView) -> None:
+        found = await asyncio.to_thread(self._guarded, lambda: self._follow_job(before))
+        if not isinstance(found, self.Loaded) or self.busy or self.view is not before:
+            return  # nothing moved, or the person moved first
+        if self._viewing is None:
+            self._keep_typed(before)
+        self.busy = True
+        self.post_message(found)
+
+    def _keep_typed(self, view: RunView) -> None:
+        """What was typed into the pending question, kept for that question should
+        it come back (from the Back button, as a change on a new branch)."""
+        form = self._form()
+        if form is None or view.question is None:
+            return
+        try:
+            values = form.values()
+        except ValidationError:
+            return
+        if values != view.question.answers():
+            self._typed[_key(view.question)] = values
+
+    def _follow_job(self, before: RunView) -> Message | None:
+        now = self._read()
+        if now.question_checkpoint == before.question_checkpoint and now.status == before.status:
+            return None
+        elsewhere = None
+        if before.question_checkpoint is not None:
+            elsewhere = run_view.answered_elsewhere(
+                self._ckptr(), self.run_id, before.question_checkpoint
+            )
+        return self.Loaded(now, moved=elsewhere is None, elsewhere=elsewhere)
+
+    def _say_answered_elsewhere(self, elsewhere: run_view.AnsweredElsewhere) -> None:
+        who = elsewhere.author or "Someone"
+        answer = one_line(elsewhere.text, 60) or "(no answer)"
+        kept = ""
+        if self._typed:
+            kept = " What you typed is kept: Back shows it in place of their answer."
+        self.notify(
+            f"{who} answered this question at {elsewhere.at.astimezone():%H:%M}: “{answer}”."
+            f"{kept}",
+            title="Answered elsewhere", severity="warning", markup=False, timeout=10,
+        )
 
     def on_question_screen_rejected(self, message: Rejected) -> None:
         self.busy = False
@@ -357,6 +425,13 @@ class QuestionScreen(Screen[None]):
     def _prefill(self, shown: Shown) -> tuple[dict[str, Any] | None, str]:
         """Values to put in the form first, and a note saying where they came from."""
         if shown.answer_index is not None:
+            typed = self._typed.get(_key(shown.event))
+            if typed is not None:
+                return typed, (
+                    f"What you typed for question {shown.number} before someone else answered "
+                    "it. Continue to use it (a new branch; their answer is kept), or Back "
+                    "and forward to leave it."
+                )
             return None, (
                 f"Your answer to question {shown.number}. Continue to keep it, or change it "
                 "and continue: that starts a new branch and keeps this one."

@@ -35,6 +35,7 @@ from tui.app.screens.edit_event import EditEventScreen, describe, go_to_run
 from tui.app.text import plain
 from tui.app.widgets.answer_field import field_title
 from tui.app.widgets.footer import Footer
+from tui.app.follow import StoreChanged
 from tui.sessions import locations
 from tui.sessions.export import export_data, export_markdown, run_result
 from tui.sessions.run_view import Answer, RunView, load_run
@@ -175,6 +176,11 @@ class ReviewScreen(Screen[None]):
         if self.flow is None:
             self.flow = self.hitl.flow_of(self.run_id)
         return self.hitl.checkpointer(self.flow)
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        review = getattr(self, "review", None)
+        if review is not None and message.touches(review.view.session, review.view.run_id):
+            self._work(self._load_job)
 
     def _load_job(self) -> Message:
         return self.Loaded(load_review(self._ckptr(), self.run_id))
