@@ -207,11 +207,12 @@ def test_an_export_cut_off_by_a_full_disk_leaves_no_part_of_itself(env, tmp_path
 # -- options that are not what they look like --------------------------------------------
 
 
-@pytest.mark.parametrize("days", ["nan", "inf", "1e308", "-inf"])
+@pytest.mark.parametrize("days", ["nan", "inf", "1e308", "-inf", "-1", "ten"])
 def test_prune_older_than_a_number_that_is_no_age_is_refused(env, capsys, days):
     code, _, err = hitl(capsys, "prune", f"--older-than={days}")
     assert code == 2
-    one_error(err, "--older-than takes a number of days, 0 or more")
+    one_error(err, f"--older-than takes a number of days, 0 or more (at most 36,500,000), "
+                   f"not {days!r}")
 
 
 @pytest.mark.parametrize("option", ["--db", "--flows-dir"])

@@ -486,9 +486,8 @@ def cmd_delete(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_prune(ws: Workspace, args: argparse.Namespace) -> int:
-    if not (math.isfinite(args.older_than) and 0 <= args.older_than <= 36_500_000):
-        raise CommandError("--older-than takes a number of days, 0 or more", USAGE)
-    age = timedelta(days=args.older_than)
+    days = _days(args.older_than)
+    age = timedelta(days=days)
     if args.dry_run:
         stale = list(retention.stale_sessions(ws.store, age))
     else:
@@ -499,5 +498,23 @@ def cmd_prune(ws: Workspace, args: argparse.Namespace) -> int:
         out(f"{verb} session {record.session} ({record.flow}{branches}, "
             f"completed {when(_utc(record.updated_at))[:16]})")
     if not stale:
-        out(f"nothing to prune: no completed session is older than {args.older_than:g} days")
+        out(f"nothing to prune: no completed session is older than {days:g} days")
     return 0
+
+
+MAX_DAYS = 36_500_000
+"""About 100,000 years: the most ``timedelta`` holds, with room."""
+
+
+def _days(text: str) -> float:
+    """``--older-than`` as a number of days, echoed back when it is none."""
+    try:
+        days = float(text)
+    except ValueError:
+        days = math.nan
+    if not (math.isfinite(days) and 0 <= days <= MAX_DAYS):
+        raise CommandError(
+            f"--older-than takes a number of days, 0 or more (at most {MAX_DAYS:,}), "
+            f"not {text!r}", USAGE,
+        )
+    return days

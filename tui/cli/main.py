@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
             "not changed for DAYS days. Sessions still waiting are always kept."
         ),
     )
-    p.add_argument("--older-than", metavar="DAYS", type=float, required=True,
+    p.add_argument("--older-than", metavar="DAYS", required=True,
                    help="days since the session last changed")
     p.add_argument("--dry-run", action="store_true", help="print what would go; delete nothing")
     return parser
