@@ -65,6 +65,7 @@ class Out:
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "store.db"
+    SqliteStore(path).close()  # an empty store (read-only commands create none)
     monkeypatch.setenv("HITL_DB", str(path))
     return path
 

@@ -64,13 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
 
     def command(name: str, summary: str, func: Callable[..., int], description: str = "",
-                epilog: str = "") -> argparse.ArgumentParser:
+                epilog: str = "", writes: bool = False) -> argparse.ArgumentParser:
         p = sub.add_parser(
             name, help=summary, description=description or summary[:1].upper() + summary[1:] + ".",
             epilog=epilog or None, parents=[common],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, writes=writes)  # only writing commands create the store
         return p
 
     p = command("flows", "list the flows you can start", commands.cmd_flows)
@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "new", "start a session of a flow (terminal UI, or --answers FILE)",
-        launch.cmd_new,
+        launch.cmd_new, writes=True,
         description=(
             "Start a new session of FLOW. Without --answers, the terminal UI opens on it.\n"
             "With --answers FILE, the answers are taken from a JSON object of field names\n"
@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "resume", "open the terminal UI at a run's pending question", launch.cmd_resume,
+        writes=True,
         description=(
             "Open the terminal UI at RUN's pending question; without RUN, at the latest\n"
             "run that waits (or that a crash interrupted). With --answers FILE, answer\n"
@@ -108,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "answer", "answer the question a run waits on (--set or --answers)",
-        commands.cmd_answer,
+        commands.cmd_answer, writes=True,
         description=(
             "Answer the question RUN waits on, save the answer, and go on to the next\n"
             "question. Prints the run id, then the next question or the result.\n\n"
@@ -160,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     _json_option(p)
 
     p = command("change", "change an earlier answer and go on from it on a new branch",
-                audit.cmd_change,
+                audit.cmd_change, writes=True,
                 description=(
                     "Change the earlier answer of RUN that has FIELD, and go on from it on a\n"
                     "new branch (RUN is kept as it was). Prints the new run and its next\n"
@@ -258,7 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = getattr(args, "func", launch.cmd_ui)
     workspace = None
     try:
-        workspace = Workspace(args.db, args.flows_dir, user=args.user)
+        workspace = Workspace(args.db, args.flows_dir, user=args.user,
+                              writes=getattr(args, "writes", True))
         return func(workspace, args)
     except KeyboardInterrupt:
         return 130

@@ -22,14 +22,20 @@ def data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
-def db_path(override: str | os.PathLike[str] | None = None) -> Path:
-    """The store file to open (its folder is created). An empty ``--db`` is an error,
-    an empty ``HITL_DB`` is unset."""
+def db_path(override: str | os.PathLike[str] | None = None, *, make_folder: bool = True) -> Path:
+    """The store file to open (its folder is created, unless ``make_folder`` is
+    false). An empty ``--db`` is an error, an empty ``HITL_DB`` is unset."""
     _not_empty(override, "--db", "a store file")
     chosen = override or os.environ.get("HITL_DB")
     path = Path(chosen).expanduser() if chosen else data_dir() / "hitl.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if make_folder:
+        path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def db_chosen(override: str | os.PathLike[str] | None = None) -> bool:
+    """Whether the store was named (``--db`` or ``HITL_DB``) rather than the default."""
+    return bool(override or os.environ.get("HITL_DB"))
 
 
 def flows_dir(override: str | os.PathLike[str] | None = None) -> Path:

@@ -2,7 +2,10 @@
 
 Headless (no textual): the `hitl` command opens one ``Workspace`` per call.
 The store is opened on first use, the flows are found on first use, and a
-flow's workflow is built only when a run of it is read.
+flow's workflow is built only when a run of it is read. A workspace that only
+reads (``writes=False``) never creates a store: a store named by ``--db`` or
+``HITL_DB`` that is missing is an error (a typo must not look like "no
+sessions"), and the default store not made yet reads as empty.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from flows.registry import Registry, UnknownFlow, available_flows
 from hitl import (
     CheckpointStore,
     RunHandler,
+    MemoryStore,
     RunNotFound,
     SqliteStore,
+    StoreError,
     Workflow,
     WorkflowCheckpointer,
 )
@@ -36,8 +41,11 @@ class Workspace:
 
     def __init__(self, db: str | os.PathLike[str] | None = None,
                  flows_dir: str | os.PathLike[str] | None = None,
-                 user: str | None = None) -> None:
-        self.db_path: Path = locations.db_path(db)
+                 user: str | None = None, *, writes: bool = True) -> None:
+        self.db_path: Path = locations.db_path(db, make_folder=False)
+        self.db_chosen = locations.db_chosen(db)
+        self.writes = writes
+        """Whether the command may write, and so create the store."""
         self.flows_dir: Path = locations.flows_dir(flows_dir)
         self.author: str | None = locations.author(user)
         """Who answers and changes through this workspace (``--user``, ``HITL_USER``,
@@ -46,7 +54,16 @@ class Workspace:
 
     @cached_property
     def store(self) -> CheckpointStore:
-        return SqliteStore(self.db_path)
+        if not self.writes and not self.db_path.exists():
+            if self.db_chosen:
+                raise StoreError(
+                    f"{self.db_path}: no such store (check --db or HITL_DB; a command "
+                    "that writes, such as hitl new FLOW, creates it)"
+                )
+            return MemoryStore()  # the default store, not made yet: no sessions, nothing made
+        if self.writes:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteStore(self.db_path, create=self.writes)
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -1,0 +1,92 @@
+"""The store a `hitl` command opens: read-only commands create nothing, a missing
+or odd store path is named, a read-only store is read and not called foreign."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+GATHER = {"objective": "Ship v2", "resources": "Time", "approach": "Steps", "notes": ""}
+READ_ONLY = [["list"], ["list", "--json"], ["show", "0000"], ["log", "0000"],
+             ["diff", "0000", "1111"], ["export", "0000"], ["delete", "0000"],
+             ["prune", "--older-than", "1"]]
+
+
+def hitl(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture(autouse=True)
+def _no_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("HITL_DB", raising=False)
+    monkeypatch.delenv("HITL_DEBUG", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the default store's home
+
+
+@pytest.mark.parametrize("args", READ_ONLY, ids=" ".join)
+def test_a_read_only_command_on_a_missing_store_names_it_and_creates_nothing(
+    capsys, tmp_path, args,
+) -> None:
+    typo = tmp_path / "nope" / "stroe.db"
+    code, out, err = hitl(capsys, "--db", str(typo), *args)
+    assert (code, out) == (1, "")
+    assert err == (f"hitl: error: {typo}: no such store (check --db or HITL_DB; a command "
+                   "that writes, such as hitl new FLOW, creates it)\n")
+    assert not typo.parent.exists()
+
+
+def test_hitl_db_naming_a_missing_store_is_the_same_error(capsys, tmp_path, monkeypatch):
+    typo = tmp_path / "stroe.db"
+    monkeypatch.setenv("HITL_DB", str(typo))
+    code, _, err = hitl(capsys, "list")
+    assert code == 1 and f"{typo}: no such store" in err
+    assert not typo.exists()
+
+
+def test_the_default_store_not_made_yet_reads_as_empty_and_is_not_made(capsys, tmp_path):
+    code, out, err = hitl(capsys, "list")
+    default = tmp_path / "data" / "hitl" / "hitl.db"
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"No sessions yet in {default}."
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_writing_command_creates_the_store_and_its_folder(capsys, tmp_path):
+    path = tmp_path / "new" / "folder" / "s.db"
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(GATHER))
+    code, out, _ = hitl(capsys, "--db", str(path), "new", "gather", "--answers", str(answers))
+    assert code == 0 and path.is_file()
+    code, out, _ = hitl(capsys, "--db", str(path), "list", "--json")
+    assert code == 0 and len(json.loads(out)) == 1
+
+
+def test_db_naming_a_folder_says_it_is_a_folder(capsys, tmp_path):
+    for args in (["list"], ["answer", "0000", "--set", "objective=x"]):
+        code, _, err = hitl(capsys, "--db", str(tmp_path), *args)
+        assert (code, err) == (1, f"hitl: error: {tmp_path}: is a folder, not a store file\n")
+
+
+def test_list_counts_one_answer_in_the_singular(capsys, tmp_path):
+    db = tmp_path / "s.db"
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"answer": "Hello"}))
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "one.toml").write_text('id = "one"\n[[questions]]\nid = "answer"\nprompt = "Hi?"\n')
+    assert hitl(capsys, "--db", str(db), "--flows-dir", str(flows), "new", "one",
+                "--answers", str(one))[0] == 0
+    code, out, _ = hitl(capsys, "--db", str(db), "--flows-dir", str(flows), "list")
+    assert code == 0
+    assert "completed  1 answer " in out and "1 answers" not in out
