@@ -171,9 +171,9 @@ async def test_every_kind_of_question_through_the_screen(sqlite, fixed, every):
         assert await submit_expecting_error(pilot, screen, "steps") == (
             "at least 2 items, got 1"
         )
-        await pilot.press("enter", *"two", "enter", "enter")
+        await pilot.press("ctrl+j", *"two", "ctrl+j", "ctrl+j")  # a new line each
         assert form_of(screen).values() == {"steps": ["one", "two"]}
-        await pilot.press("ctrl+s")
+        await pilot.press("enter")  # Enter submits, in a list too
         await until(pilot, lambda: not isinstance(app.screen, QuestionScreen))
 
         ckptr = app.checkpointer("every")

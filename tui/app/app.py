@@ -271,7 +271,7 @@ class HitlApp(App[None]):
 
         self.push_screen(ConfirmScreen(
             "Quit with an answer not sent?",
-            "You typed an answer and did not submit it (ctrl+s); it is lost if you quit. "
+            "You typed an answer and did not submit it (Enter); it is lost if you quit. "
             "Every answer you submitted is saved.",
             confirm="Quit",
         ), answered)

@@ -43,6 +43,9 @@ examples:
   hitl log 0193ab12                      who answered and changed what
   hitl change 0193ab12 --set objective='Ship v3'   change an answer, on a new branch
 
+In the terminal UI, Enter submits an answer, in every field (ctrl+s too); in a
+long answer ctrl+j or alt+enter starts a new line.
+
 A run is named by its id or any unique start of it (hitl list shows them).
 The store is one SQLite file: --db PATH, else $HITL_DB, else hitl.db in your
 user data folder. Your own questionnaires (*.toml) are read from --flows-dir,

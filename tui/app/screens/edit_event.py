@@ -37,7 +37,8 @@ class EditEventScreen(ModalScreen[RunInfo | None]):
     CSS_PATH = "edit_event.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Branch", id="edit.save"),
+        Binding("ctrl+s", "save", "Branch", id="edit.save", key_display="enter",
+                tooltip="Branch with these values: Enter in the last field, or ctrl+s"),
         Binding("escape", "cancel", "Cancel", id="edit.cancel"),
     ]
 

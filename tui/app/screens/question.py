@@ -70,7 +70,10 @@ class QuestionScreen(Screen[None]):
     AUTO_FOCUS = ""  # the form focuses its first field
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "Continue", id="question.submit"),
+        # Enter submits in every field (the fields say so to the form); ctrl+s is
+        # the same from anywhere on the screen.
+        Binding("ctrl+s", "submit", "Continue", id="question.submit", key_display="enter",
+                tooltip="Submit the answer: Enter in any field, or ctrl+s"),
         Binding("ctrl+b", "back", "Back", id="question.back"),
         Binding("escape", "sessions", "Sessions", id="question.sessions"),
         Binding("ctrl+t", "history", "History", id="question.history"),

@@ -48,10 +48,8 @@ def field_title(name: str, rules: Rules | None) -> str:
 
 class AnswerField(Vertical):
     """Base of the answer slots. A subclass composes its input (class ``field-input``)
-    and reads it back in :meth:`value`."""
-
-    one_line = False
-    """True when Enter in the input means "done with this field"."""
+    and reads it back in :meth:`value`. Enter in any input is done with the
+    field: the form moves to the next one, or submits on the last."""
 
     hint = ""
     """A dim line under the input saying which keys work it (empty: none)."""

@@ -88,9 +88,10 @@ class AnswerForm(Vertical):
     """The fields of ``event``, prefilled with its values (or ``values`` given).
 
     ``values()`` reads them back; ``show_errors`` puts a ValidationError's messages
-    beside their fields; ``submit()`` posts :class:`AnswerForm.Submitted`. Enter on
-    the last one-line field submits; the screen binds a key (ctrl+s) to ``submit()``
-    for any form, under its own name ("Continue", "Branch"), so the form binds none.
+    beside their fields; ``submit()`` posts :class:`AnswerForm.Submitted`. Enter in a
+    field moves to the next and submits on the last, in every kind of field; the
+    screen binds ctrl+s to ``submit()`` as well, from anywhere, under its own name
+    ("Continue", "Branch"), so the form binds none.
     """
 
     class Submitted(Message):
@@ -260,7 +261,7 @@ class AnswerForm(Vertical):
         self._done_with(event.input)
 
     def on_field_done(self, event: FieldDone) -> None:
-        """Enter on a choice or a yes/no: the same."""
+        """Enter in a long text, a choice or a yes/no: the same."""
         event.stop()
         self._done_with(event.widget)
 

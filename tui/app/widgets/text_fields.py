@@ -9,25 +9,49 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.validation import Failure, ValidationResult, Validator
 from textual.widgets import Input, TextArea
 
-from tui.app.widgets.answer_field import AnswerField, UnreadableInput
+from tui.app.widgets.answer_field import AnswerField, FieldDone, UnreadableInput
+
+NEW_LINE_KEYS = "ctrl+j or alt+enter"
+"""The keys that start a new line in a long answer (Enter submits, as in any field)."""
 
 
 class AnswerTextArea(TextArea):
-    """A TextArea that survives being painted while its component styles are missing.
+    """A TextArea where Enter is done with the field, as in every field, and
+    ctrl+j or alt+enter starts a new line.
 
+    It also survives being painted while its component styles are missing:
     Textual 8.2 may ask a TextArea to render just before its component styles are
     resolved, or just after it was removed (a form replaced by the next
     question's), and its theme then raises ``KeyError: 'text-area--gutter'``
     (Textualize/textual#6528). That frame is painted blank and redone.
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # ctrl+j is what every terminal sends for it (a line feed); alt+enter
+        # where the terminal tells it from Enter.
+        Binding("ctrl+j,alt+enter", "new_line", "New line", show=False),
+    ]
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Runs before TextArea's own handler, which would insert a new line.
+        if event.key == "enter" and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            self.post_message(FieldDone(self))
+
+    def action_new_line(self) -> None:
+        if not self.read_only:
+            self.replace("\n", *self.selection, maintain_selection_offset=False)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         try:
@@ -45,7 +69,6 @@ def _text(value: Any) -> str:
 class TextField(AnswerField):
     """One line of text. Enter moves on (or submits, on the form's last field)."""
 
-    one_line = True
     reusable = True
 
     def compose_input(self) -> ComposeResult:
@@ -59,9 +82,11 @@ class TextField(AnswerField):
 
 
 class LongTextField(AnswerField):
-    """Several lines of text that wrap; ctrl+s submits (Enter is a new line)."""
+    """Several lines of text that wrap. Enter submits, as in every field;
+    ctrl+j or alt+enter starts a new line."""
 
-    placeholder = "Type your answer — Enter starts a new line, ctrl+s submits"
+    placeholder = "Type your answer — Enter submits"
+    hint = f"Enter submits · {NEW_LINE_KEYS}: new line"
     reusable = True
 
     def compose_input(self) -> ComposeResult:
@@ -89,7 +114,8 @@ class LongTextField(AnswerField):
 class ListField(LongTextField):
     """A list, one item a line; blank lines are left out."""
 
-    placeholder = "One item a line — ctrl+s submits"
+    placeholder = "One item a line — Enter submits"
+    hint = f"Enter submits · {NEW_LINE_KEYS}: next item"
 
     def text_of(self, value: Any) -> str:
         if isinstance(value, (list, tuple, set)):
@@ -104,6 +130,7 @@ class JsonField(LongTextField):
     """Any other value of an event under edit, as JSON text."""
 
     placeholder = "JSON"
+    hint = f"Enter goes on · {NEW_LINE_KEYS}: new line"
 
     def text_of(self, value: Any) -> str:
         return json.dumps(value, indent=2, ensure_ascii=False, default=str)
@@ -119,7 +146,6 @@ class JsonField(LongTextField):
 class NumberField(AnswerField):
     """A whole number (integer) or a number; empty is no answer."""
 
-    one_line = True
     reusable = True
 
     def _whole(self) -> bool:
@@ -174,7 +200,6 @@ def _date_text(value: Any) -> str:
 class DateField(AnswerField):
     """A date, YYYY-MM-DD; checked as it is typed."""
 
-    one_line = True
     reusable = True
 
     def compose_input(self) -> ComposeResult:
