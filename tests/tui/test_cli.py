@@ -888,9 +888,14 @@ def test_resume_with_answers_answers_headless(hitl, ui, write) -> None:
     assert ui == []
 
 
-def test_the_ui_needs_a_terminal(hitl, ui, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_terminal_the_questions_are_asked_line_by_line(
+    hitl, ui, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(launch, "has_terminal", lambda: False)
-    fails(hitl(), "the terminal UI needs a terminal", code=2)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    result = hitl()
+    assert (result.code, result.lines[-1]) == (0, "Nothing opened.")
+    assert "so the questions are asked line by line, as hitl --plain does" in result.err
     assert ui == []
 
 

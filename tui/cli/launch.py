@@ -6,12 +6,13 @@ the headless commands never load it.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from tui.cli import commands
+from tui.cli import plain as plain_mode
 from tui.cli.commands import USAGE, CommandError
-from hitl.store.base import INTERRUPTED, WAITING
-from tui.sessions.summary import Summaries
+from tui.sessions.summary import Summaries, waiting_first
 from tui.sessions.workspace import Workspace
 
 
@@ -20,7 +21,7 @@ def cmd_new(ws: Workspace, args: argparse.Namespace) -> int:
     if args.answers is not None:
         return commands.cmd_new(ws, args)
     ws.workflow(args.flow)  # an unknown flow fails here, before the UI opens
-    return open_ui(ws, flow=args.flow)
+    return open_ui(ws, flow=args.flow, plain=args.plain)
 
 
 def cmd_resume(ws: Workspace, args: argparse.Namespace) -> int:
@@ -29,12 +30,7 @@ def cmd_resume(ws: Workspace, args: argparse.Namespace) -> int:
     if args.run is not None:
         run = ws.find_run(args.run)
     else:
-        summaries = Summaries(ws.store, ws.workflows)
-        waiting = [
-            s for status in (WAITING, INTERRUPTED)
-            for s in summaries.page(status=status, limit=1).summaries
-        ]  # fmt: skip
-        waiting.sort(key=lambda s: s.updated_at, reverse=True)
+        waiting = waiting_first(Summaries(ws.store, ws.workflows), 1)
         if not waiting:
             raise CommandError(
                 "nothing to resume: no run is waiting (hitl list shows the sessions; "
@@ -46,16 +42,20 @@ def cmd_resume(ws: Workspace, args: argparse.Namespace) -> int:
             run=run.run_id, set=None, answers=args.answers, json=args.json,
         ))
     ws.run_checkpointer(run)  # a flow no longer installed fails here, before the UI opens
-    return open_ui(ws, run=run.run_id)
+    return open_ui(ws, run=run.run_id, plain=args.plain)
 
 
 def cmd_ui(ws: Workspace, args: argparse.Namespace) -> int:
-    return open_ui(ws)
+    return open_ui(ws, plain=args.plain)
 
 
-def open_ui(ws: Workspace, *, flow: str | None = None, run: str | None = None) -> int:
+def open_ui(ws: Workspace, *, flow: str | None = None, run: str | None = None,
+            plain: bool = False) -> int:
     """Open the terminal UI on the workspace's store (at a new session of ``flow``,
-    or at ``run``), and return its exit status when it closes."""
+    or at ``run``), and return its exit status when it closes. With ``plain``, or
+    where there is no terminal to draw on, ask line by line instead (the plain mode)."""
+    if plain:
+        return plain_mode.run(ws, flow=flow, run_id=run)
     try:
         from tui.app import make_app
     except ImportError as exc:
@@ -63,10 +63,9 @@ def open_ui(ws: Workspace, *, flow: str | None = None, run: str | None = None) -
         message = f"the terminal UI is not available in this build{reason}"
         raise CommandError(message, USAGE) from None
     if not has_terminal():
-        raise CommandError(
-            "the terminal UI needs a terminal; without one, answer with "
-            "hitl new FLOW --answers FILE and hitl answer RUN --set FIELD=VALUE", USAGE,
-        )
+        print(f"hitl: note: {_no_terminal()}, so the questions are asked line by line, "
+              "as hitl --plain does", file=sys.stderr)
+        return plain_mode.run(ws, flow=flow, run_id=run)
     app = make_app(ws.store, flows_dir=ws.flows_dir, open_flow=flow, open_run=run,
                    author=ws.author)
     app.run()
@@ -74,5 +73,16 @@ def open_ui(ws: Workspace, *, flow: str | None = None, run: str | None = None) -
 
 
 def has_terminal() -> bool:
-    """Whether the terminal UI can run here: standard input and output are a terminal."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    """Whether the terminal UI can run here: standard input and output are a
+    terminal, and one that can draw (TERM is not "dumb")."""
+    return _no_terminal() == ""
+
+
+def _no_terminal() -> str:
+    if not sys.stdin.isatty():
+        return "standard input is not a terminal"
+    if not sys.stdout.isatty():
+        return "standard output is not a terminal"
+    if os.environ.get("TERM") == "dumb":
+        return "the terminal is dumb (TERM=dumb)"
+    return ""

@@ -37,6 +37,7 @@ examples:
   hitl                                   open the terminal UI
   hitl flows                             the flows you can start
   hitl new gather                        answer the gather flow in the terminal UI
+  hitl --plain new gather                answer it line by line (no full-screen UI)
   hitl new gather --answers plan.json    answer it from a JSON file, headless
   hitl answer 0193ab12 --set notes='none'  answer the question a run waits on
   hitl export 0193ab12 --format md -o plan.md
@@ -227,6 +228,11 @@ def _store_options(parser: argparse.ArgumentParser, default: object) -> None:
         "--flows-dir", metavar="DIR", default=default,
         help="the folder of your own *.toml questionnaires (default: $HITL_FLOWS, "
              "else flows/ in your user data folder)",
+    )
+    parser.add_argument(
+        "--plain", action="store_true", default=default if default is not None else False,
+        help="ask the questions line by line on standard input and output, without the "
+             "full-screen UI (for screen readers, pipes and dumb terminals)",
     )
 
 

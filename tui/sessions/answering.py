@@ -31,6 +31,22 @@ class AnswerError(ValueError):
     """An answer that cannot be read as its question's kind; one line, naming the field."""
 
 
+REQUIRED_TYPES = frozenset({
+    "int_type", "float_type", "string_type", "bool_type", "date_type", "list_type",
+    "int_parsing", "float_parsing", "date_from_datetime_parsing", "none_required",
+})
+"""pydantic error types that, for an empty value, mean nothing was given."""
+
+
+def refusal(error: Mapping[str, Any]) -> str:
+    """What one of a ``pydantic.ValidationError``'s ``errors()`` says to a person:
+    its message, but "an answer is required" where nothing was given."""
+    given = error.get("input")
+    if (given is None or given == "" or given == []) and error.get("type") in REQUIRED_TYPES:
+        return "an answer is required"
+    return str(error.get("msg", "not accepted"))
+
+
 def parse_sets(pairs: list[str]) -> dict[str, list[str]]:
     """``["a=1", "b=x", "b=y"]`` -> ``{"a": ["1"], "b": ["x", "y"]}`` (order kept)."""
     sets: dict[str, list[str]] = {}

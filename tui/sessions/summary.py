@@ -23,7 +23,7 @@ from hitl import (
 )
 from hitl.checkpoint import interrupted, timestamp
 from hitl.lineage import standing_answers, title_of
-from hitl.store.base import INTERRUPTED, SessionRecord
+from hitl.store.base import INTERRUPTED, WAITING, SessionRecord
 
 UNKNOWN_FLOW = "unknown flow"
 PAGE = 50
@@ -171,3 +171,14 @@ class Summaries:
             run_id=record.run_id, answered=answered, total=total, branches=record.branches,
             updated_at=timestamp(record.updated_at), question=question, error=error,
         )  # fmt: skip
+
+
+def waiting_first(summaries: Summaries, limit: int) -> list[SessionSummary]:
+    """The latest ``limit`` sessions a person can go on with: waiting on a question,
+    or interrupted (a crash cut a step off), the latest first."""
+    found = [
+        s for status in (WAITING, INTERRUPTED)
+        for s in summaries.page(status=status, limit=limit).summaries
+    ]  # fmt: skip
+    found.sort(key=lambda s: s.updated_at, reverse=True)
+    return found[:limit]

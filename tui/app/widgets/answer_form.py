@@ -27,12 +27,7 @@ from hitl import Event, InputRequiredEvent, Rules
 from tui.app.text import plain
 from tui.app.widgets.answer_field import AnswerField, FieldDone, UnreadableInput, field_class
 from tui.app.widgets.text_fields import JsonField
-
-REQUIRED_TYPES = frozenset({
-    "int_type", "float_type", "string_type", "bool_type", "date_type", "list_type",
-    "int_parsing", "float_parsing", "date_from_datetime_parsing", "none_required",
-})
-"""pydantic error types that, for an empty value, mean nothing was given."""
+from tui.sessions.answering import refusal
 
 
 def _strip_optional(annotation: Any) -> Any:
@@ -78,10 +73,6 @@ def event_fields(event: Event) -> list[tuple[str, Rules | None]]:
 
 def _class_for(rules: Rules | None) -> type[AnswerField]:
     return JsonField if rules is None else field_class(rules)
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == []
 
 
 class AnswerForm(Vertical):
@@ -223,9 +214,7 @@ class AnswerForm(Vertical):
 
     @staticmethod
     def _message(item: Any) -> str:
-        if _empty(item.get("input")) and item.get("type") in REQUIRED_TYPES:
-            return "an answer is required"
-        return str(item.get("msg", "not accepted"))
+        return refusal(item)  # the words the plain mode says too
 
     def clear_errors(self) -> None:
         for field in self.fields:
