@@ -5,6 +5,8 @@ Import everything public from here::
     from hitl import Workflow, step, StartEvent, StopEvent, WorkflowCheckpointer
 """
 
+from typing import TYPE_CHECKING, Any
+
 from pydantic import ValidationError
 
 from hitl.answers import Rules, answer_field
@@ -20,14 +22,18 @@ from hitl.errors import (
     RunNotFound,
     RunNotWaiting,
     StoreError,
+    StoreUnavailable,
     UnknownEventType,
     WorkflowValidationError,
 )
 from hitl.events import Event, InputRequiredEvent, StartEvent, StopEvent
 from hitl.runner import RunHandler
-from hitl.store import CheckpointStore, MemoryStore, SqliteStore
+from hitl.store import CheckpointStore, MemoryStore, SqliteStore, open_store, redact
 from hitl.store.base import COMPLETED, FAILED, RUNNING, WAITING
 from hitl.workflow import HUMAN, Workflow, step
+
+if TYPE_CHECKING:
+    from hitl.store.postgres import PostgresStore
 
 __version__ = "0.1.0"
 
@@ -49,6 +55,7 @@ __all__ = [
     "InputRequiredEvent",
     "MemoryStore",
     "PayloadTooLarge",
+    "PostgresStore",
     "Rules",
     "RunHandler",
     "RunInfo",
@@ -58,11 +65,23 @@ __all__ = [
     "StartEvent",
     "StopEvent",
     "StoreError",
+    "StoreUnavailable",
     "UnknownEventType",
     "ValidationError",
     "Workflow",
     "WorkflowCheckpointer",
     "WorkflowValidationError",
     "answer_field",
+    "open_store",
+    "redact",
     "step",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``PostgresStore`` is imported on first use: importing hitl imports no driver."""
+    if name == "PostgresStore":
+        from hitl.store.postgres import PostgresStore
+
+        return PostgresStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -49,4 +49,11 @@ class PayloadTooLarge(HitlError, ValueError):
 
 
 class StoreError(HitlError):
-    """The store file cannot be used: not a hitl store, or written by another version."""
+    """The store cannot be used: not a hitl store, written by another version, or its
+    server refused what was asked. The message names the store, never its password."""
+
+
+class StoreUnavailable(StoreError):
+    """The store's server cannot be reached (down, restarting, or the network between).
+    A later call may succeed: the store reconnects by itself. A write cut off this way
+    went in whole or not at all, and trying it again never stores it twice."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from hitl import MemoryStore, SqliteStore
+from tests.pg import PgServer, start_server
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +29,18 @@ def store(request: pytest.FixtureRequest, tmp_path: Path):
         s = SqliteStore(tmp_path / "store.db")
         yield s
         s.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> PgServer:
+    """One throwaway PostgreSQL server (pgserver's binaries) for the whole session,
+    started when a test first needs it, stopped and deleted at the end."""
+    server = start_server()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture(scope="session")
+def pg_dsn(pg_server: PgServer) -> str:
+    """The DSN of the test database on ``pg_server`` (with a password, never needed)."""
+    return pg_server.dsn()

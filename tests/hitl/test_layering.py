@@ -38,21 +38,38 @@ def test_the_engine_and_flows_load_without_the_ui():
     assert {"textual", "tui", "rich"} & loaded == set()
 
 
+# pydantic, RE2 (answer patterns in linear time: hitl/patterns.py) and the standard
+# library only (and the interpreter's own private helpers)
+_ENGINE_DEPENDENCIES = set(sys.stdlib_module_names) | {
+    "hitl",
+    "re2",
+    "pydantic",
+    "pydantic_core",
+    "typing_extensions",
+    "annotated_types",
+    "typing_inspection",
+}
+
+
 def test_the_engine_never_imports_flows():
     loaded = top_level_modules_after_importing("hitl")
     assert {"flows", "tui", "textual"} & loaded == set()
-    # pydantic, RE2 (answer patterns in linear time: hitl/patterns.py) and the standard
-    # library only (and the interpreter's own private helpers)
-    allowed = set(sys.stdlib_module_names) | {
-        "hitl",
-        "re2",
-        "pydantic",
-        "pydantic_core",
-        "typing_extensions",
-        "annotated_types",
-        "typing_inspection",
-    }
+    # store/postgres.py alone adds psycopg and its pool (the postgres extra)
+    allowed = _ENGINE_DEPENDENCIES | {"psycopg", "psycopg_pool", "psycopg_binary", "cython_runtime"}
     assert {m for m in loaded - allowed if not m.startswith("_")} == set()
+
+
+def test_importing_the_engine_imports_no_database_driver():
+    code = (
+        "import json, sys, hitl, hitl.store; "
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        check=True,
+    )  # fmt: skip
+    loaded = set(json.loads(proc.stdout))
+    assert {m for m in loaded - _ENGINE_DEPENDENCIES if not m.startswith("_")} == set()
 
 
 def imported_roots(folder: str) -> dict[str, set[str]]:

@@ -29,6 +29,8 @@ import pytest
 
 from hitl.store import MemoryStore, SqliteStore
 
+from tests import pg
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -54,6 +56,45 @@ def _sqlite_damage(table: str, key: str) -> Callable[[Any, str, str, object], No
     return damage
 
 
+def _pg_open(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    from hitl.store.postgres import PostgresStore
+
+    dsn = request.getfixturevalue("pg_dsn")
+    pg.empty(dsn)
+    return PostgresStore(dsn)
+
+
+def _pg_view(store: Any) -> Any:
+    from hitl.store.postgres import PostgresStore
+
+    return PostgresStore(store._dsn)
+
+
+def _pg_damage(table: str, key: str) -> Callable[[Any, str, str, object], None]:
+    """Write ``value`` into a typed column as near as it goes: text as text, a
+    number into a number column, anything else there as NaN (not a time)."""
+
+    def damage(store: Any, row_id: str, column: str, value: object) -> None:
+        import psycopg
+
+        with psycopg.connect(store._dsn, autocommit=True) as db:
+            kind = db.execute(
+                "SELECT data_type FROM information_schema.columns "
+                "WHERE table_name = %s AND column_name = %s",
+                (table, column),
+            ).fetchone()[0]
+            if kind == "text":
+                value = None if value is None else str(value)
+            elif not isinstance(value, int | float) or isinstance(value, bool):
+                value = float("nan")
+            changed = db.execute(
+                f"UPDATE {table} SET {column} = %s WHERE {key} = %s", (value, row_id)
+            ).rowcount
+        assert changed == 1
+
+    return damage
+
+
 KINDS: dict[str, Kind] = {
     "memory": Kind("memory", lambda request, tmp_path: MemoryStore(), lambda store: store),
     "sqlite": Kind(
@@ -63,6 +104,14 @@ KINDS: dict[str, Kind] = {
         spec=lambda store: str(store.path),
         damage_run=_sqlite_damage("runs", "run_id"),
         damage_session=_sqlite_damage("sessions", "session"),
+    ),
+    "postgres": Kind(
+        "postgres",
+        _pg_open,
+        _pg_view,
+        spec=lambda store: store._dsn,
+        damage_run=_pg_damage("hitl_runs", "run_id"),
+        damage_session=_pg_damage("hitl_sessions", "session"),
     ),
 }
 

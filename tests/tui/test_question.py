@@ -199,7 +199,9 @@ async def test_markup_in_an_answer_is_shown_as_text(sqlite, fixed):
 
 
 async def test_another_process_moved_the_session_on_so_it_reloads(sqlite, fixed, db):
-    app = make_app(sqlite, open_flow="gather", **fixed.options())
+    # Not following the store: the screen finds out as it sends (the live case is
+    # tests/tui/test_follow.py)
+    app = make_app(sqlite, open_flow="gather", follow=False, **fixed.options())
     async with app.run_test(size=SIZE) as pilot:
         screen = await question(pilot, 1)
         run_id = screen.run_id

@@ -30,10 +30,10 @@ from hitl import (
     CheckpointStore,
     HitlError,
     RunNotFound,
-    SqliteStore,
     Workflow,
     WorkflowCheckpointer,
 )
+from hitl.store import open_store
 from tui.app.follow import StoreChanged, follow
 from tui.app.screens.home import HomeScreen
 from tui.sessions import locations, run_view
@@ -103,8 +103,12 @@ class HitlApp(App[None]):
         new_id: Callable[[], str] | None = None,
         now: Now | None = None,
         author: str | None = None,
+        follow: bool = True,
     ) -> None:
         super().__init__()
+        self.follow = follow
+        """Whether open screens follow what other processes write, live (False: they
+        find out when they next write, as a conflict)."""
         self.store = store
         self.author = author
         """Who answers in this app (recorded on each answer and edit)."""
@@ -176,11 +180,11 @@ class HitlApp(App[None]):
     # -- starting -----------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # A thread of its own, not a worker: it lives as long as the app.
-        threading.Thread(
-            target=follow, args=(self.store, self.post_message, self._stop_following),
-            name="hitl-follow", daemon=True,
-        ).start()
+        if self.follow:  # a thread of its own, not a worker: it lives as long as the app
+            threading.Thread(
+                target=follow, args=(self.store, self.post_message, self._stop_following),
+                name="hitl-follow", daemon=True,
+            ).start()
         self.push_screen(HomeScreen())
         if self.open_flow:
             self.new_session(self.open_flow)
@@ -307,14 +311,16 @@ def make_app(
     new_id: Callable[[], str] | None = None,
     now: Now | None = None,
     author: str | None = None,
+    follow: bool = True,
 ) -> HitlApp:
     """The app on ``store``. ``open_flow`` starts a session of that flow;
     ``open_run`` opens that run's pending question (resuming it if interrupted).
     ``clock`` and ``new_id`` go to every checkpointer, ``now`` to "last change":
-    fixed ones make the screens deterministic. ``author`` is who answers."""
+    fixed ones make the screens deterministic. ``author`` is who answers;
+    ``follow`` False leaves the screens still while others write."""
     return HitlApp(
         store, flows_dir=flows_dir, open_flow=open_flow, open_run=open_run,
-        clock=clock, new_id=new_id, now=now, author=author,
+        clock=clock, new_id=new_id, now=now, author=author, follow=follow,
     )
 
 
@@ -325,7 +331,7 @@ def run_app(
     open_run: str | None = None,
 ) -> None:
     """Open the store (``--db``, ``HITL_DB`` or the default) and run the app."""
-    store = SqliteStore(locations.db_path(db))
+    store = open_store(locations.store_spec(db))
     try:
         make_app(
             store, flows_dir=flows_dir, open_flow=open_flow, open_run=open_run,

@@ -48,8 +48,8 @@ In the terminal UI, Enter submits an answer, in every field (ctrl+s too); in a
 long answer ctrl+j or alt+enter starts a new line.
 
 A run is named by its id or any unique start of it (hitl list shows them).
-The store is one SQLite file: --db PATH, else $HITL_DB, else hitl.db in your
-user data folder. Your own questionnaires (*.toml) are read from --flows-dir,
+The store is one SQLite file (--db PATH, else $HITL_DB, else hitl.db in your
+user data folder) or a team's PostgreSQL database (--db postgresql://...). Your own questionnaires (*.toml) are read from --flows-dir,
 else $HITL_FLOWS, else flows/ in that folder."""
 
 
@@ -217,8 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _store_options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument(
-        "--db", metavar="PATH", default=default,
-        help="the store file (default: $HITL_DB, else hitl.db in your user data folder)",
+        "--db", metavar="PATH|URL", default=default,
+        help="the store: a SQLite file or a postgresql:// URL (default: $HITL_DB, else "
+        "hitl.db in your user data folder)",
     )
     parser.add_argument(
         "--user", metavar="NAME", default=default,

@@ -1,6 +1,7 @@
 """Where hitl keeps its data: every path in one place, each overridable.
 
-The store: ``--db PATH``, else ``HITL_DB``, else ``hitl.db`` in the user data dir.
+The store: ``--db PATH`` (a SQLite file, or a ``postgresql://`` URL of a shared
+PostgreSQL store), else ``HITL_DB``, else ``hitl.db`` in the user data dir.
 User flows: ``--flows-dir DIR``, else ``HITL_FLOWS``, else ``flows/`` in the user
 data dir. Exports from the review screen: ``HITL_EXPORTS``, else the current
 directory.
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
+from hitl.store.spec import is_postgres
+
 APP_NAME = "hitl"
 
 
@@ -22,11 +25,16 @@ def data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
-def db_path(override: str | os.PathLike[str] | None = None, *, make_folder: bool = True) -> Path:
-    """The store file to open (its folder is created, unless ``make_folder`` is
-    false). An empty ``--db`` is an error, an empty ``HITL_DB`` is unset."""
-    _not_empty(override, "--db", "a store file")
+def store_spec(
+    override: str | os.PathLike[str] | None = None, *, make_folder: bool = True
+) -> str | Path:
+    """The store to open: a PostgreSQL URL (``postgresql://...``) as given, else the
+    SQLite file's path (its folder is created, unless ``make_folder`` is false).
+    An empty ``--db`` is an error, an empty ``HITL_DB`` is unset."""
+    _not_empty(override, "--db", "a store file or a postgresql:// URL")
     chosen = override or os.environ.get("HITL_DB")
+    if chosen and is_postgres(str(chosen)):
+        return str(chosen)
     path = Path(chosen).expanduser() if chosen else data_dir() / "hitl.db"
     if make_folder:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ from hitl import (
     Workflow,
     WorkflowCheckpointer,
 )
+from hitl.store import open_store, redact
 from hitl.store.base import RunRecord
 from tui.sessions import locations
 
@@ -42,7 +43,9 @@ class Workspace:
     def __init__(self, db: str | os.PathLike[str] | None = None,
                  flows_dir: str | os.PathLike[str] | None = None,
                  user: str | None = None, *, writes: bool = True) -> None:
-        self.db_path: Path = locations.db_path(db, make_folder=False)
+        self.spec: str | Path = locations.store_spec(db, make_folder=False)
+        """The store's SQLite path or PostgreSQL URL (which may hold a password:
+        show ``store_name``)."""
         self.db_chosen = locations.db_chosen(db)
         self.writes = writes
         """Whether the command may write, and so create the store."""
@@ -54,16 +57,19 @@ class Workspace:
 
     @cached_property
     def store(self) -> CheckpointStore:
-        if not self.writes and not self.db_path.exists():
+        if isinstance(self.spec, str):  # a PostgreSQL URL: the server's database
+            return open_store(self.spec)
+        path = self.spec
+        if not self.writes and not path.exists():
             if self.db_chosen:
                 raise StoreError(
-                    f"{self.db_path}: no such store (check --db or HITL_DB; a command "
+                    f"{path}: no such store (check --db or HITL_DB; a command "
                     "that writes, such as hitl new FLOW, creates it)"
                 )
             return MemoryStore()  # the default store, not made yet: no sessions, nothing made
         if self.writes:
-            self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        return SqliteStore(self.db_path, create=self.writes)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteStore(path, create=self.writes)
 
     def close(self) -> None:
         if "store" in self.__dict__:
@@ -127,7 +133,7 @@ class Workspace:
     @property
     def store_name(self) -> str:
         """The store as shown to a person (never with a password)."""
-        return str(self.db_path)
+        return redact(self.spec)
 
     def short_width(self, ids: list[str]) -> int:
         """How many characters of a run id are enough to tell each of ``ids`` from
