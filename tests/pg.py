@@ -20,6 +20,8 @@ import tempfile
 from pathlib import Path
 
 PASSWORD = "s3cret-Pa55"
+PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+"""PgBouncer, for the tests behind a pooler (Debian's package; .ci/run installs it)."""
 DATABASE = "hitl_test"
 _USER = "pgserver"  # the system user the server runs as when the tests run as root
 
@@ -124,6 +126,22 @@ class PgServer:
         if self.running():
             self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
+    """Until something accepts connections on ``port`` (``proc`` must stay alive)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"exited with {proc.returncode}: {proc.stderr and proc.stderr.read()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)  # polling a port that is being opened, not waiting on a guess
+    raise RuntimeError(f"nothing listens on port {port} after {timeout:g} s")
 
 
 def start_server() -> PgServer:

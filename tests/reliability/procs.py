@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hitl import WAITING, WorkflowCheckpointer
+from hitl.store.spec import is_postgres
 
 WORKER = Path(__file__).with_name("worker.py")
 LINE_TIMEOUT = 20.0  # seconds for any one expected line: generous, only a bug reaches it
@@ -128,7 +129,26 @@ class Child:
                 stream.close()
 
 
-def integrity(db: Path) -> str:
+_PG_INTEGRITY = """
+SELECT r.run_id, r.tip_seq, count(c.seq), max(c.seq), s.session IS NULL
+FROM hitl_runs r LEFT JOIN hitl_checkpoints c ON c.run_id = r.run_id
+     LEFT JOIN hitl_sessions s ON s.session = r.session
+GROUP BY r.run_id, r.tip_seq, s.session
+HAVING r.tip_seq <> coalesce(max(c.seq), -1) OR count(c.seq) <> r.tip_seq + 1
+    OR s.session IS NULL
+"""
+
+
+def integrity(db: str | Path) -> str:
+    """"ok", or what is wrong: SQLite's own check of a file; for a PostgreSQL
+    store (whose server checks its pages), that every run's tip is its last
+    checkpoint, its checkpoints have no gap, and its session has a row."""
+    if is_postgres(str(db)):
+        import psycopg
+
+        with psycopg.connect(str(db)) as conn:
+            wrong = conn.execute(_PG_INTEGRITY).fetchall()
+        return "ok" if not wrong else f"runs out of order: {wrong}"
     conn = sqlite3.connect(db)
     try:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]

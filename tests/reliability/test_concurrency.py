@@ -27,6 +27,7 @@ from hitl import (
     WorkflowCheckpointer,
     step,
 )
+from hitl.store import open_store
 from tests.reliability.procs import GATHER_STEPS, Child, finish, integrity
 
 RACES = 8
@@ -57,12 +58,13 @@ def assert_clear_conflict(message: str, run_id: str) -> None:
     """The loser is told which run moved on and what to do about it."""
     assert run_id in message, message
     assert "reload" in message.lower(), message
-    assert "Traceback" not in message and "sqlite" not in message.lower(), message
+    assert "Traceback" not in message, message
+    assert "sqlite" not in message.lower() and "psycopg" not in message.lower(), message
 
 
-def test_two_processes_answer_one_question_one_wins(tmp_path: Path) -> None:
-    db = tmp_path / "race.db"
-    with closing(SqliteStore(db)) as store, ExitStack() as stack:
+def test_two_processes_answer_one_question_one_wins(spec: str) -> None:
+    db = spec
+    with closing(open_store(db)) as store, ExitStack() as stack:
         ckptr = WorkflowCheckpointer(GatherFlow(), store)
         a, b = (stack.enter_context(Child("answer", db)) for _ in range(2))
         for race in range(RACES):
@@ -227,10 +229,10 @@ def test_a_stale_step_that_fails_does_not_mark_a_moved_on_run_failed(tmp_path: P
         assert (info.status, info.error) == (WAITING, None)
 
 
-def test_many_writers_of_different_runs_share_one_file(tmp_path: Path) -> None:
+def test_many_writers_of_different_runs_share_one_file(spec: str) -> None:
     """Three processes (one store per thread, or one shared by its threads) create
-    the file together and fill it at once: no error escapes, nothing is missing."""
-    db = tmp_path / "many.db"
+    the store together and fill it at once: no error escapes, nothing is missing."""
+    db = spec
     threads, runs = 3, 4
     with ExitStack() as stack:
         children = [
@@ -249,7 +251,7 @@ def test_many_writers_of_different_runs_share_one_file(tmp_path: Path) -> None:
             assert "locked" not in child.stderr, child.stderr
     assert len(done) == len(children) * threads * runs
     assert integrity(db) == "ok"
-    with closing(SqliteStore(db)) as store:
+    with closing(open_store(db)) as store:
         ckptr = WorkflowCheckpointer(GatherFlow(), store)
         infos = {info.run_id: info for info in ckptr.runs()}
         assert set(infos) == set(done)

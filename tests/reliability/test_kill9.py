@@ -22,6 +22,7 @@ from hitl import (
     SqliteStore,
     WorkflowCheckpointer,
 )
+from hitl.store import open_store
 from tests.reliability.procs import GATHER_STEPS, Child, finish, integrity
 
 ROUNDS = 30
@@ -68,8 +69,8 @@ def check_complete(ckptr: WorkflowCheckpointer, run_id: str, acked: dict[str, st
         assert result[field] == value, (run_id, field)
 
 
-def test_acknowledged_answers_survive_kill9_at_random_moments(tmp_path: Path) -> None:
-    db = tmp_path / "kill9.db"
+def test_acknowledged_answers_survive_kill9_at_random_moments(spec: str) -> None:
+    db = spec
     rng = random.Random(SEED)
     acks: dict[tuple[str, str], str] = {}  # every answer ever acknowledged, all rounds
     all_runs: set[str] = set()
@@ -111,7 +112,7 @@ def test_acknowledged_answers_survive_kill9_at_random_moments(tmp_path: Path) ->
 
 
 def check_round(
-    db: Path,
+    db: str,
     round_no: int,
     acks: dict[tuple[str, str], str],
     started: list[str],
@@ -120,7 +121,7 @@ def check_round(
     """Check the store after a kill and finish every run left; how many were interrupted."""
     interrupted_seen = 0
     assert integrity(db) == "ok"
-    with closing(SqliteStore(db)) as store:
+    with closing(open_store(db)) as store:
         ckptr = WorkflowCheckpointer(GatherFlow(), store)
         infos = {info.run_id: info for info in ckptr.runs()}
         assert set(started) <= set(infos), "a run whose start was reported is missing"

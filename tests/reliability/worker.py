@@ -6,6 +6,8 @@ has happened. The test synchronises on these lines, never on sleeps.
 
 Modes:
 
+DB is a SQLite file's path or a PostgreSQL URL.
+
 ``loop DB SEED``
     Print ``BOOTED``, wait for ``GO``, then answer gather questionnaires on DB
     forever. Prints ``READY`` once the store
@@ -57,11 +59,11 @@ from hitl import (
     WAITING,
     ConflictError,
     Context,
-    SqliteStore,
     StopEvent,
     WorkflowCheckpointer,
     step,
 )
+from hitl.store import open_store
 
 FIELDS = ("objective", "resources", "approach", "notes")
 
@@ -133,7 +135,7 @@ async def loop_mode(db: str, seed: int) -> None:
     if listen() != "GO":
         raise SystemExit("expected GO")
     rng = random.Random(seed)
-    ckptr = WorkflowCheckpointer(YieldingGather(), SqliteStore(db))
+    ckptr = WorkflowCheckpointer(YieldingGather(), open_store(db))
     say("READY")
     n = 0
     while True:
@@ -152,7 +154,7 @@ async def loop_mode(db: str, seed: int) -> None:
 
 async def block_mode(db: str) -> None:
     BlockingGather.release = False
-    ckptr = WorkflowCheckpointer(BlockingGather(), SqliteStore(db))
+    ckptr = WorkflowCheckpointer(BlockingGather(), open_store(db))
     handler = ckptr.run()
     await handler
     value = f"objective of {os.getpid()}"
@@ -163,7 +165,7 @@ async def block_mode(db: str) -> None:
 
 
 async def resume_mode(db: str, run_id: str) -> int:
-    ckptr = WorkflowCheckpointer(BlockingGather(), SqliteStore(db))
+    ckptr = WorkflowCheckpointer(BlockingGather(), open_store(db))
     handler = ckptr.resume(run_id)
     try:
         await handler
@@ -175,7 +177,7 @@ async def resume_mode(db: str, run_id: str) -> int:
 
 
 def answer_mode(db: str) -> None:
-    ckptr = WorkflowCheckpointer(GatherFlow(), SqliteStore(db))
+    ckptr = WorkflowCheckpointer(GatherFlow(), open_store(db))
     run_id = at = ""
     while True:
         command, _, arg = listen().partition(" ")
@@ -214,7 +216,7 @@ def writers_mode(db: str, threads: int, runs: int, shared: bool) -> None:
     done: list[list[object]] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
-    common = SqliteStore(db) if shared else None
+    common = open_store(db) if shared else None
 
     async def fill(ckptr: WorkflowCheckpointer, t: int) -> None:
         for r in range(runs):
@@ -229,7 +231,7 @@ def writers_mode(db: str, threads: int, runs: int, shared: bool) -> None:
 
     def work(t: int) -> None:
         try:
-            store = common if common is not None else SqliteStore(db)
+            store = common if common is not None else open_store(db)
             asyncio.run(fill(WorkflowCheckpointer(GatherFlow(), store), t))
         except BaseException as exc:
             with lock:

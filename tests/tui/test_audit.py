@@ -4,10 +4,47 @@ one session on one store; `hitl log` and `hitl diff` show exactly that, and
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
-from tests.tui.test_cli import GATHER_ANSWERS, db, fails, hitl, new_run, write  # noqa: F401
+import pytest
+
+from hitl import SqliteStore
+from tests import pg
+from tests.tui.test_cli import GATHER_ANSWERS, Out, fails, new_run, write  # noqa: F401
+from tui.cli.main import main
+
+_databases = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The one store everybody answers on: a SQLite file, or a team's PostgreSQL
+    database (its URL holds a password, which no output may show)."""
+    if request.param == "sqlite":
+        spec = str(tmp_path / "store.db")
+        SqliteStore(spec).close()
+    else:
+        server = request.getfixturevalue("pg_server")
+        name = f"audit_{next(_databases)}"
+        server.create_database(name)
+        spec = server.dsn(name)
+    monkeypatch.setenv("HITL_DB", spec)
+    return spec
+
+
+@pytest.fixture
+def hitl(capsys: pytest.CaptureFixture[str], db: str):
+    """The ``hitl`` command on ``db``, whose output never shows the store's password."""
+
+    def run(*args: str) -> Out:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        assert pg.PASSWORD not in captured.out + captured.err
+        return Out(code, captured.out, captured.err)
+
+    return run
 
 V1 = Path(__file__).parent.parent / "data" / "store-v1.db"
 
