@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import threading
 import types
 import typing
 from collections.abc import Awaitable, Callable, Iterator, Set
@@ -159,10 +160,13 @@ def _step_spec(name: str, fn: Callable[..., Awaitable[Any]]) -> StepSpec:
     return StepSpec(name, fn, accepts, emits, wants_ctx)
 
 
+_SPEC_LOCK = threading.Lock()
+
+
 def _build_spec(cls: type[Workflow]) -> WorkflowSpec:
     steps: dict[str, StepSpec] = {}
     for klass in reversed(cls.__mro__):
-        for name, member in vars(klass).items():
+        for name, member in list(vars(klass).items()):  # another thread may cache a spec
             if callable(member) and getattr(member, _STEP_MARK, False):
                 steps[name] = _step_spec(name, member)
     where = f"workflow {cls.__name__}"
@@ -267,8 +271,11 @@ class Workflow:
         cls = type(self)
         cached = cls.__dict__.get("_spec_cache")
         if cached is None:
-            cached = _build_spec(cls)
-            cls._spec_cache = cached
+            with _SPEC_LOCK:  # threads making their first workflow of a class build it once
+                cached = cls.__dict__.get("_spec_cache")
+                if cached is None:
+                    cached = _build_spec(cls)
+                    cls._spec_cache = cached
         return cached
 
     @property
