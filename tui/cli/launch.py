@@ -72,13 +72,33 @@ def open_ui(ws: Workspace, *, flow: str | None = None, run: str | None = None,
     return app.return_code or 0
 
 
+def cmd_serve(ws: Workspace, args: argparse.Namespace) -> int:
+    """``hitl serve``: the UI in a browser, a tab an app, until ctrl+c."""
+    try:
+        from tui.serve.command import cmd_serve as serve
+    except ImportError as exc:
+        raise CommandError(
+            f"hitl serve needs the serve extra ({exc.name} is missing): "
+            "pip install 'hitl[serve]'", USAGE,
+        ) from None
+    return serve(args)
+
+
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+"""The Textual driver textual-serve (``hitl serve``) runs each browser tab's app with:
+it speaks to the browser over standard input and output, which are pipes."""
+
+
 def has_terminal() -> bool:
     """Whether the terminal UI can run here: standard input and output are a
-    terminal, and one that can draw (TERM is not "dumb")."""
+    terminal, and one that can draw (TERM is not "dumb"); or the app is served to a
+    browser (``hitl serve``)."""
     return _no_terminal() == ""
 
 
 def _no_terminal() -> str:
+    if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER:
+        return ""
     if not sys.stdin.isatty():
         return "standard input is not a terminal"
     if not sys.stdout.isatty():

@@ -176,6 +176,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the new answer (repeat for several fields of one question)")
     _json_option(p)
 
+    p = command(
+        "serve", "the terminal UI in a browser, for a team (needs hitl[serve])",
+        launch.cmd_serve,
+        description=(
+            "Serve the hitl app to browsers: each tab is an app of its own on the store.\n"
+            "Prints the link to open (it holds a token; every request must show it).\n"
+            "Only this machine can connect unless --host says otherwise. ctrl+c stops."
+        ),
+        epilog="examples:\n  hitl serve\n  hitl --db team.db serve --host 0.0.0.0 --users team.toml\n"
+               'users file (TOML): [users] then one "TOKEN" = "Name" line per person',
+    )
+    p.add_argument("--host", default="127.0.0.1",
+                   help="the address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="the port (default 8000; 0: any free)")
+    p.add_argument("--token", default=None,
+                   help="the token of the link (default: $HITL_SERVE_TOKEN, else a random one; "
+                        "other users of this machine can see a --token in ps, not the variable)")
+    p.add_argument("--users", metavar="FILE", default=None,
+                   help="a TOML file giving each person a token and their name")
+
     p = command("show", "a run's checkpoints, answers, and question or result",
                 commands.cmd_show)
     p.add_argument("run", metavar="RUN", help="a run id, or any unique start of one")
