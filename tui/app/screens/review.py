@@ -5,7 +5,8 @@ the order asked. Picking one (enter, a click, or e) opens it in a form: a
 changed answer starts a new branch from it (``run_from``), which goes on to the
 new run's next question, or to its review when it completes straight away. The
 run reviewed is kept as it was. Export writes Markdown or JSON
-(:mod:`tui.export`) to the exports folder (:func:`tui.locations.exports_dir`).
+(:mod:`tui.export`) to the exports folder (:func:`tui.locations.exports_dir`);
+in a browser (``hitl serve``) it is a download to the person's own machine.
 
 Store reads and writes, the flow's steps and export files run in thread
 workers that post a message back. Answers are shown as text, never as markup.
@@ -14,6 +15,7 @@ workers that post a message back. Answers are shown as text, never as markup.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from tui.app.app import HitlApp
 
 FORMATS = {"md": "Markdown", "json": "JSON"}
+MIME_TYPES = {"md": "text/markdown", "json": "application/json"}
 
 
 # -- what the screen shows, read off the UI thread ---------------------------------------
@@ -71,13 +74,19 @@ def load_review(ckptr: WorkflowCheckpointer, run_id: str) -> Review:
     return Review(view=view, title=ckptr.workflow.title or view.flow, done=done, result=result)
 
 
-def export_file(ckptr: WorkflowCheckpointer, run_id: str, fmt: str, folder: Path) -> Path:
-    """Write the run's export (``md`` or ``json``) into ``folder``; its path (blocking)."""
+def export_text(ckptr: WorkflowCheckpointer, run_id: str, fmt: str) -> tuple[str, str]:
+    """The run's export (``md`` or ``json``): its file name and its text (blocking)."""
     if fmt == "json":
         text = dumps(export_data(ckptr, run_id)) + "\n"
     else:
         text = export_markdown(ckptr, run_id)
-    path = folder / f"hitl-{ckptr.get_run(run_id).flow}-{run_id}.{fmt}"
+    return f"hitl-{ckptr.get_run(run_id).flow}-{run_id}.{fmt}", text
+
+
+def export_file(ckptr: WorkflowCheckpointer, run_id: str, fmt: str, folder: Path) -> Path:
+    """Write the run's export (``md`` or ``json``) into ``folder``; its path (blocking)."""
+    name, text = export_text(ckptr, run_id, fmt)
+    path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -126,6 +135,15 @@ class ReviewScreen(Screen[None]):
         def __init__(self, path: Path, fmt: str) -> None:
             super().__init__()
             self.path = path
+            self.fmt = fmt
+
+    class Delivered(Message):
+        """An export made for the browser to download (``hitl serve``)."""
+
+        def __init__(self, name: str, text: str, fmt: str) -> None:
+            super().__init__()
+            self.name = name
+            self.text = text
             self.fmt = fmt
 
     class Problem(Message):
@@ -208,6 +226,14 @@ class ReviewScreen(Screen[None]):
         self.notify(f"Wrote {message.path}", title=f"Exported {FORMATS[message.fmt]}",
                     markup=False, timeout=8)
 
+    def on_review_screen_delivered(self, message: Delivered) -> None:
+        self.app.deliver_text(
+            io.StringIO(message.text), save_filename=message.name, open_method="download",
+            encoding="utf-8", mime_type=MIME_TYPES[message.fmt],
+        )
+        self.notify(f"{message.name} goes to your browser's downloads",
+                    title=f"Exported {FORMATS[message.fmt]}", markup=False, timeout=8)
+
     def on_review_screen_problem(self, message: Problem) -> None:
         self.notify(message.text, title=message.title, severity="error", markup=False,
                     timeout=8)
@@ -252,6 +278,10 @@ class ReviewScreen(Screen[None]):
         if fmt not in FORMATS or self.review is None:
             return
         run_id = self.run_id
+        if self.app.is_web:  # a download to the person's machine, not a file on the server
+            self._work(lambda: self.Delivered(*export_text(self._ckptr(), run_id, fmt), fmt),
+                       group="review-export")
+            return
         self._work(
             lambda: self.Exported(
                 export_file(self._ckptr(), run_id, fmt, locations.exports_dir()), fmt

@@ -24,6 +24,12 @@
     return openWindow(address.href, target, "noopener,noreferrer");
   };
 
+  // Keys go to the app from the start, without a click first.
+  window.addEventListener("load", () => {
+    const keys = document.querySelector(".xterm-helper-textarea");
+    if (keys) keys.focus();
+  });
+
   for (const button of document.querySelectorAll("button.restart")) {
     button.addEventListener("click", () => window.location.reload());
   }

@@ -1,0 +1,1 @@
+"""Tests of `hitl serve`: access rules, the HTTP door, and a real browser."""
