@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
+import os
 import secrets
 import signal
 from collections.abc import Mapping
@@ -182,7 +183,8 @@ class HitlServer(Server):
         except OSError as exc:
             await runner.cleanup()
             raise ServeError(
-                f"cannot listen on {self.host} port {self.port}: {exc.strerror or exc}"
+                f"cannot listen on {self.host} port {self.port}: "
+                f"{os.strerror(exc.errno).lower() if exc.errno else exc}"
                 " (--port picks another)"
             ) from None
         self.bound_port = runner.addresses[0][1]
