@@ -220,7 +220,10 @@ async def test_another_process_moved_the_session_on_so_it_reloads(sqlite, fixed,
         await pilot.press("ctrl+s")
         await until(pilot, lambda: screen.shown is not None and screen.shown.number == 2
                     and not screen.busy)
-        assert any(n.message == MOVED_ON for n in app._notifications)
+        # The submit finds the question answered (MOVED_ON), unless the app's
+        # following of the store saw the answer first (a busy machine): either says so.
+        assert any(n.message == MOVED_ON or n.title == "Answered elsewhere"
+                   for n in app._notifications)
         panel = screen.query_one(AnswersPanel)
         assert panel.texts[0] == "1  Objective\nFrom the other window"
         assert answers_of(app.checkpointer("gather"), run_id) == [
