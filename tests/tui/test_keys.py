@@ -1,7 +1,8 @@
 """The keys a person expects, typed through the screen (issue #15).
 
 Enter submits in every field; ctrl+j or alt+enter starts a new line in a long
-answer; ctrl+s stays an alias.
+answer; ctrl+s stays an alias. What a terminal sends (a paste, alt+enter) goes
+through the parser the app's terminal driver builds, as the driver feeds it.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import TextArea
+from textual.drivers import linux_driver
+from textual.widgets import Input, TextArea
 
 from hitl import HUMAN, WorkflowCheckpointer
 from tests.tui.helpers import question, text_of, until
@@ -46,6 +48,18 @@ def answers_of(ckptr: WorkflowCheckpointer, run_id: str) -> list[dict[str, objec
         for c in ckptr.lineage(run_id)
         if c.last_completed_step == HUMAN
     ]
+
+
+def terminal_sends(app, data: str) -> None:
+    """What the terminal driver does with ``data`` read from the terminal: its
+    parser's events, posted to the app."""
+    parser = linux_driver.XTermParser()
+    for event in [*parser.feed(data), *parser.feed("")]:
+        app.post_message(event)
+
+
+PASTE = "\x1b[200~A\x1b[31mB C\x1b[0m\x1b[201~"
+"""printf 'A\\e[31mB C\\e[0m' pasted: text copied from a coloured terminal."""
 
 
 def footer_keys(screen: QuestionScreen) -> dict[str, str]:
@@ -87,3 +101,63 @@ async def test_enter_in_a_list_goes_on_and_ctrl_j_starts_the_next_item(sqlite, f
         assert answers_of(app.checkpointer("steps"), screen.run_id) == [
             {"steps": ["one", "two"]}, {"owner": "Ada"},
         ]
+
+
+async def test_alt_enter_from_the_terminal_starts_a_new_line_not_a_submit(sqlite, fixed):
+    app = make_app(sqlite, open_flow="gather", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await question(pilot, 1)
+        await pilot.press(*"one")
+        terminal_sends(app, "\x1b\r")  # what alt+enter sends in most terminals
+        await pilot.pause()
+        await pilot.press(*"two")
+        assert screen.query_one(TextArea).text == "one\ntwo"
+        assert screen.shown is not None and screen.shown.number == 1
+
+
+async def test_a_paste_holding_terminal_codes_is_kept_in_order_without_them(sqlite, fixed):
+    app = make_app(sqlite, open_flow="gather", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await question(pilot, 1)
+        await pilot.press(*"x ")
+        terminal_sends(app, PASTE)
+        await until(pilot, lambda: screen.query_one(TextArea).text != "x ")
+        assert screen.query_one(TextArea).text == "x AB C"
+        note = text_of(screen.query_one(".field-note"))
+        assert note == "The pasted text held terminal codes (such as colours); they were left out."
+        assert screen.query_one(".field-note").display
+        await pilot.press("enter")
+        await question(pilot, 2)
+        assert answers_of(app.checkpointer("gather"), screen.run_id) == [{"objective": "x AB C"}]
+        # the next question's field starts without the note
+        assert screen.form is not None and not screen.form.fields[0].note
+
+
+async def test_a_paste_into_a_one_line_field_is_kept_in_order_without_codes(
+    sqlite, fixed, steps
+):
+    app = make_app(sqlite, flows_dir=steps, open_flow="steps", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        await question(pilot, 1)
+        await pilot.press(*"one", "ctrl+j", *"two", "enter")
+        screen = await question(pilot, 2)
+        terminal_sends(app, PASTE)
+        field = screen.query_one(Input)
+        await until(pilot, lambda: field.value != "")
+        assert field.value == "AB C"
+        assert screen.form is not None and screen.form.fields[0].has_class("-noted")
+
+
+def test_a_paste_read_in_pieces_is_one_paste_in_order():
+    from textual import events
+
+    from tui.app.paste import PasteParser
+
+    parser = PasteParser()
+    got = []
+    for piece in ["a\x1b[2", "00~A\x1b[3", "1mB", " C\x1b[20", "1~z"]:  # cut anywhere
+        got += parser.feed(piece)
+    got += parser.feed("")
+    keys = [e.key for e in got if isinstance(e, events.Key)]
+    assert [e.text for e in got if isinstance(e, events.Paste)] == ["A\x1b[31mB C"]
+    assert keys == ["a", "z"]

@@ -34,6 +34,7 @@ from hitl import (
     WorkflowCheckpointer,
 )
 from hitl.store import open_store
+from tui.app import paste
 from tui.app.follow import StoreChanged, follow
 from tui.app.screens.home import HomeScreen
 from tui.sessions import locations, run_view
@@ -105,6 +106,7 @@ class HitlApp(App[None]):
         author: str | None = None,
         follow: bool = True,
     ) -> None:
+        paste.install()  # a paste read whole and in order; alt+enter told from Enter
         super().__init__()
         self.follow = follow
         """Whether open screens follow what other processes write, live (False: they

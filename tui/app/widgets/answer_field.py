@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from hitl import Rules
+from tui.app.paste import LEFT_OUT
 from tui.app.text import plain
 
 
@@ -30,6 +31,18 @@ class UnreadableInput(ValueError):
 class FieldDone(Message):
     """Enter in an input that holds one value: the person is done with the field
     (the form moves to the next one, or submits after the last)."""
+
+    def __init__(self, widget: Widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    @property
+    def control(self) -> Widget:
+        return self.widget
+
+
+class PasteCleaned(Message):
+    """Text pasted into ``widget`` held terminal codes, which were left out."""
 
     def __init__(self, widget: Widget) -> None:
         super().__init__()
@@ -75,6 +88,7 @@ class AnswerField(Vertical):
         if hint:
             yield Static(plain(hint), classes="field-hint")
         yield Static("", classes="field-error")
+        yield Static("", classes="field-note")
 
     def _title(self) -> Any:
         title = plain(field_title(self.field_name, self.rules), "bold")
@@ -105,6 +119,7 @@ class AnswerField(Vertical):
         help_static.display = bool(help_text)
         self.set_value(value)
         self.show_error(None)
+        self.show_note(None)
 
     def set_value(self, value: Any) -> None:
         """Put ``value`` in the input (the fields that are ``reusable``)."""
@@ -134,6 +149,24 @@ class AnswerField(Vertical):
         self._error = message or ""
         self.set_class(bool(message), "-invalid")
         self.query_one(".field-error", Static).update(plain(f"✗ {message}" if message else ""))
+
+    _note = ""
+
+    @property
+    def note(self) -> str:
+        """A word about the input that is not an error ('' when none)."""
+        return self._note
+
+    def show_note(self, message: str | None) -> None:
+        if (message or "") == self._note:
+            return
+        self._note = message or ""
+        self.set_class(bool(message), "-noted")
+        self.query_one(".field-note", Static).update(plain(message or ""))
+
+    def on_paste_cleaned(self, event: PasteCleaned) -> None:
+        event.stop()
+        self.show_note(LEFT_OUT)
 
     def on_input_changed(self) -> None:
         self._edited()

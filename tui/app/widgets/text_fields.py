@@ -19,7 +19,8 @@ from textual.strip import Strip
 from textual.validation import Failure, ValidationResult, Validator
 from textual.widgets import Input, TextArea
 
-from tui.app.widgets.answer_field import AnswerField, FieldDone, UnreadableInput
+from tui.app.paste import clean_paste
+from tui.app.widgets.answer_field import AnswerField, FieldDone, PasteCleaned, UnreadableInput
 
 NEW_LINE_KEYS = "ctrl+j or alt+enter"
 """The keys that start a new line in a long answer (Enter submits, as in any field)."""
@@ -27,7 +28,7 @@ NEW_LINE_KEYS = "ctrl+j or alt+enter"
 
 class AnswerTextArea(TextArea):
     """A TextArea where Enter is done with the field, as in every field, and
-    ctrl+j or alt+enter starts a new line.
+    ctrl+j or alt+enter starts a new line. Pasted text is cleaned (``clean_paste``).
 
     It also survives being painted while its component styles are missing:
     Textual 8.2 may ask a TextArea to render just before its component styles are
@@ -53,6 +54,17 @@ class AnswerTextArea(TextArea):
         if not self.read_only:
             self.replace("\n", *self.selection, maintain_selection_offset=False)
 
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # instead of TextArea's: the text cleaned first
+        event.stop()
+        if self.read_only:
+            return
+        text, cleaned = clean_paste(event.text)
+        if text:
+            self.replace(text, *self.selection, maintain_selection_offset=False)
+        if cleaned:
+            self.post_message(PasteCleaned(self))
+
     def render_lines(self, crop: Region) -> list[Strip]:
         try:
             return super().render_lines(crop)
@@ -60,6 +72,21 @@ class AnswerTextArea(TextArea):
             if self.is_attached:
                 self.refresh()
             return [Strip.blank(crop.width)] * crop.height
+
+
+class AnswerInput(Input):
+    """An Input whose pasted text is cleaned (``clean_paste``); its first line is
+    kept, as Input keeps it."""
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # instead of Input's: the text cleaned first
+        event.stop()
+        text, cleaned = clean_paste(event.text)
+        line = text.split("\n", 1)[0]
+        if line:
+            self.replace(line, *self.selection)
+        if cleaned:
+            self.post_message(PasteCleaned(self))
 
 
 def _text(value: Any) -> str:
@@ -72,7 +99,9 @@ class TextField(AnswerField):
     reusable = True
 
     def compose_input(self) -> ComposeResult:
-        yield Input(_text(self.initial), classes="field-input", placeholder="Type your answer")
+        yield AnswerInput(
+            _text(self.initial), classes="field-input", placeholder="Type your answer"
+        )
 
     def set_value(self, value: Any) -> None:
         self.query_one(Input).value = _text(value)
@@ -153,7 +182,7 @@ class NumberField(AnswerField):
 
     def compose_input(self) -> ComposeResult:
         whole = self._whole()
-        yield Input(
+        yield AnswerInput(
             _text(self.initial),
             type="integer" if whole else "number",
             classes="field-input",
@@ -203,7 +232,7 @@ class DateField(AnswerField):
     reusable = True
 
     def compose_input(self) -> ComposeResult:
-        yield Input(
+        yield AnswerInput(
             _date_text(self.initial), validators=[IsoDate()], classes="field-input",
             placeholder="YYYY-MM-DD", max_length=10,
         )
