@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.drivers import linux_driver
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, RadioSet, TextArea
 
 from hitl import HUMAN, WorkflowCheckpointer
 from tests.tui.helpers import question, text_of, until
@@ -34,6 +34,36 @@ min_length = 2
 id = "owner"
 prompt = "Who owns them?"
 '''
+
+
+CHOICES = """
+id = "choices"
+title = "Choices"
+
+[[questions]]
+id = "colour"
+prompt = "Favourite colour?"
+type = "choice"
+choices = ["red", "green", "blue"]
+
+[[questions]]
+id = "city"
+prompt = "Which city?"
+type = "choice"
+choices = ["city 1", "city 2", "city 3", "city 4", "city 5", "city 6", "city 7", "city 8"]
+
+[[questions]]
+id = "tools"
+prompt = "Which tools?"
+type = "multi_choice"
+choices = ["git", "make", "tmux"]
+"""
+
+
+@pytest.fixture
+def choices(flows_dir: Path) -> Path:
+    (flows_dir / "choices.toml").write_text(CHOICES, encoding="utf-8")
+    return flows_dir
 
 
 @pytest.fixture
@@ -161,3 +191,38 @@ def test_a_paste_read_in_pieces_is_one_paste_in_order():
     keys = [e.key for e in got if isinstance(e, events.Key)]
     assert [e.text for e in got if isinstance(e, events.Paste)] == ["A\x1b[31mB C"]
     assert keys == ["a", "z"]
+
+
+async def test_enter_on_a_required_choice_nobody_made_asks_to_choose(sqlite, fixed, choices):
+    app = make_app(sqlite, flows_dir=choices, open_flow="choices", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await question(pilot, 1)
+        radios = screen.query_one(RadioSet)
+        assert not radios.query(".-selected")  # nothing highlighted: nothing to pick
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert screen.shown is not None and screen.shown.number == 1
+        assert screen.form is not None
+        assert screen.form.errors == {"colour": "choose one first: ↑↓ to move, then Enter"}
+        assert answers_of(app.checkpointer("choices"), screen.run_id) == []
+        await pilot.press("down", "enter")  # the first, once moved to
+        # a drop-down (many choices): Enter opens it, picks, and goes on
+        screen = await question(pilot, 2)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.shown is not None and screen.shown.number == 2
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert screen.form is not None and screen.form.values() == {"city": "city 1"}
+        await pilot.press("enter")
+        # several choices: Enter with none ticked asks for one; Space ticks
+        screen = await question(pilot, 3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.form is not None
+        assert screen.form.errors == {"tools": "tick at least one first: ↑↓ to move, Space ticks"}
+        await pilot.press("down", "space", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, QuestionScreen))
+        assert answers_of(app.checkpointer("choices"), screen.run_id) == [
+            {"colour": "red"}, {"city": "city 1"}, {"tools": ["make"]},
+        ]

@@ -128,7 +128,7 @@ async def test_every_kind_of_question_through_the_screen(sqlite, fixed, every):
         screen = await question(pilot, 3)
         assert isinstance(screen.focused, RadioSet)
         assert await submit_expecting_error(pilot, screen, "colour") == "an answer is required"
-        await pilot.press("down", "space")
+        await pilot.press("down", "down", "space")  # nothing highlighted at first
         assert form_of(screen).values() == {"colour": "green"}
         await pilot.press("enter")  # Enter on a choice picks it and moves on
         # multiple choice: a selection list
@@ -195,7 +195,7 @@ async def test_going_back_to_a_choice_shows_it_chosen(sqlite, fixed, every):
         await pilot.press(*"Ada", "enter")
         await answer(pilot, "a story long enough", 2)
         screen = await question(pilot, 3)
-        await pilot.press("down", "down", "enter")
+        await pilot.press("down", "down", "down", "enter")  # to red, green, blue
         screen = await question(pilot, 4)
         await pilot.press("ctrl+b")
         await pilot.pause()

@@ -21,14 +21,55 @@ from tui.app.widgets.answer_field import AnswerField, FieldDone
 
 class ChoiceRadios(RadioSet):
     """Radio buttons where Enter picks the highlighted choice and moves on (space
-    only picks it), as Enter does in a one-line text field."""
+    only picks it), as Enter does in a one-line text field.
+
+    Nothing is highlighted until the person moves (↑↓) or a choice is made, so
+    Enter on a question nobody answered picks nothing: it moves on, and the
+    field asks to choose if a choice is required.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "choose", "Choose", show=False),
     ]
 
+    def on_mount(self) -> None:
+        # Later than RadioSet's own handler, which highlights the first choice.
+        self.call_later(self.unhighlight)
+
+    def unhighlight(self) -> None:
+        """Highlight the choice made, or none."""
+        index = self.pressed_index
+        self._selected = index if index >= 0 else None
+
     def action_choose(self) -> None:
-        self.action_toggle_button()
+        if self._selected is not None:
+            self.action_toggle_button()
+        self.post_message(FieldDone(self))
+
+
+class ChoiceSelect(Select[int]):
+    """A drop-down where Enter opens the list while nothing is picked, and moves
+    on once something is (the other keys still open it)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "enter", "Choose", show=False),
+    ]
+
+    def action_enter(self) -> None:
+        if self.value is Select.NULL:
+            self.action_show_overlay()
+        else:
+            self.post_message(FieldDone(self))
+
+
+class ChoiceList(SelectionList[int]):
+    """A selection list where Space ticks and Enter moves on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "done", "Done", show=False),
+    ]
+
+    def action_done(self) -> None:
         self.post_message(FieldDone(self))
 
 
@@ -56,6 +97,10 @@ def _radio(choices: tuple[Any, ...]) -> bool:
     return len(choices) <= RADIO_LIMIT
 
 
+def _required(field: AnswerField) -> bool:
+    return field.rules is not None and field.rules.required
+
+
 class ChoiceField(AnswerField):
     """Exactly one of the question's choices."""
 
@@ -77,6 +122,8 @@ class ChoiceField(AnswerField):
             for button, choice in zip(widget.query(RadioButton), choices, strict=True):
                 button.label = plain(choice)
                 button.value = choice == value
+            assert isinstance(widget, ChoiceRadios)
+            widget.unhighlight()
         else:
             assert isinstance(widget, Select)
             widget.set_options([(plain(choice), i) for i, choice in enumerate(choices)])
@@ -85,7 +132,16 @@ class ChoiceField(AnswerField):
     def input_hint(self) -> str:
         if _radio(_choices(self)):
             return "↑↓ move · Enter picks and goes on · Space picks"
-        return "Enter opens the list · ↑↓ move · Enter picks"
+        return "Enter opens the list · ↑↓ move · Enter picks · Enter again goes on"
+
+    def on_field_done(self, event: FieldDone) -> None:
+        """Enter with nothing chosen: a required choice asks for one, here."""
+        if _required(self) and self.value() not in _choices(self):
+            event.stop()
+            if _radio(_choices(self)):
+                self.show_error("choose one first: ↑↓ to move, then Enter")
+            else:
+                self.show_error("choose one first: Enter opens the list")
 
     def compose_input(self) -> ComposeResult:
         choices = _choices(self)
@@ -95,7 +151,7 @@ class ChoiceField(AnswerField):
                     yield RadioButton(plain(choice), value=choice == self.initial)
         else:
             index = choices.index(self.initial) if self.initial in choices else None
-            yield Select(
+            yield ChoiceSelect(
                 [(plain(choice), i) for i, choice in enumerate(choices)],
                 value=Select.NULL if index is None else index,
                 prompt="Pick one",
@@ -118,7 +174,7 @@ class ChoiceField(AnswerField):
 class MultiChoiceField(AnswerField):
     """Any number of the question's choices (space toggles one)."""
 
-    hint = "↑↓ move · Space ticks or unticks · ctrl+s when done"
+    hint = "↑↓ move · Space ticks or unticks · Enter when done"
 
     reusable = True
 
@@ -132,7 +188,7 @@ class MultiChoiceField(AnswerField):
 
     def compose_input(self) -> ComposeResult:
         chosen = self.initial if isinstance(self.initial, (list, tuple, set)) else ()
-        yield SelectionList[int](
+        yield ChoiceList(
             *[(plain(choice), i, choice in chosen) for i, choice in enumerate(_choices(self))],
             classes="field-input",
         )
@@ -140,6 +196,12 @@ class MultiChoiceField(AnswerField):
     def value(self) -> list[Any]:
         selected = set(self.query_one(SelectionList).selected)
         return [choice for i, choice in enumerate(_choices(self)) if i in selected]
+
+    def on_field_done(self, event: FieldDone) -> None:
+        """Enter with nothing ticked: a required choice asks for one, here."""
+        if _required(self) and not self.value():
+            event.stop()
+            self.show_error("tick at least one first: ↑↓ to move, Space ticks")
 
 
 class YesNoField(AnswerField):
