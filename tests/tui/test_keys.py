@@ -66,6 +66,28 @@ def choices(flows_dir: Path) -> Path:
     return flows_dir
 
 
+NUMBERS = """
+id = "numbers"
+title = "Numbers"
+
+[[questions]]
+id = "days"
+prompt = "How many days?"
+type = "integer"
+
+[[questions]]
+id = "ratio"
+prompt = "What ratio?"
+type = "number"
+"""
+
+
+@pytest.fixture
+def numbers(flows_dir: Path) -> Path:
+    (flows_dir / "numbers.toml").write_text(NUMBERS, encoding="utf-8")
+    return flows_dir
+
+
 @pytest.fixture
 def steps(flows_dir: Path) -> Path:
     (flows_dir / "steps.toml").write_text(STEPS, encoding="utf-8")
@@ -225,4 +247,39 @@ async def test_enter_on_a_required_choice_nobody_made_asks_to_choose(sqlite, fix
         await until(pilot, lambda: not isinstance(app.screen, QuestionScreen))
         assert answers_of(app.checkpointer("choices"), screen.run_id) == [
             {"colour": "red"}, {"city": "city 1"}, {"tools": ["make"]},
+        ]
+
+
+async def test_a_number_field_keeps_what_was_typed_and_names_a_wrong_character(
+    sqlite, fixed, numbers
+):
+    app = make_app(sqlite, flows_dir=numbers, open_flow="numbers", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await question(pilot, 1)
+        field = screen.query_one(Input)
+        await pilot.press(*"3.5")
+        assert field.value == "3.5"  # not 35
+        assert screen.form is not None
+        assert screen.form.errors == {"days": "must be a whole number, like 5; 3.5 is not"}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.shown is not None and screen.shown.number == 1
+        assert answers_of(app.checkpointer("numbers"), screen.run_id) == []
+        await pilot.press("backspace", "backspace")
+        assert screen.form.errors == {}
+        await pilot.press("enter")
+        screen = await question(pilot, 2)
+        field = screen.query_one(Input)
+        await pilot.press(*"abc99")
+        assert field.value == "abc99"  # not 99
+        assert screen.form is not None
+        assert screen.form.errors == {"ratio": "must be a number, like 3.5; 'a' is not part of one"}
+        field.value = ""
+        await pilot.press(*"0,25")
+        assert screen.form.errors == {"ratio": "write the decimals after a point, like 3.5"}
+        field.value = ""
+        await pilot.press(*"0.25", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, QuestionScreen))
+        assert answers_of(app.checkpointer("numbers"), screen.run_id) == [
+            {"days": 3}, {"ratio": 0.25},
         ]

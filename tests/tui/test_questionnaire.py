@@ -140,16 +140,16 @@ async def test_every_kind_of_question_through_the_screen(sqlite, fixed, every):
         await pilot.press("space", "down", "down", "space")
         assert form_of(screen).values() == {"tools": ["git", "tmux"]}
         await answer(pilot, "", 4)
-        # integer: a number Input, the range checked by the engine
+        # integer: an Input read as a whole number, the range checked by the engine
         screen = await question(pilot, 5)
-        assert form_of(screen).query_one(Input).type == "integer"
+        assert form_of(screen).query_one(Input).placeholder == "A whole number, like 5"
         await pilot.press("1", "1")
         assert await submit_expecting_error(pilot, screen, "count") == "must be at most 10"
         await pilot.press("backspace")
         await pilot.press("enter")
         # number
         screen = await question(pilot, 6)
-        assert form_of(screen).query_one(Input).type == "number"
+        assert form_of(screen).query_one(Input).placeholder == "A number, like 3.5"
         await pilot.press(*"0.25", "enter")
         # yes/no: a switch
         screen = await question(pilot, 7)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any, ClassVar
 
 from textual import events
@@ -172,41 +173,77 @@ class JsonField(LongTextField):
             raise UnreadableInput(f"not valid JSON ({exc})") from None
 
 
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_WHOLE_CHARACTERS = frozenset("0123456789+-")
+_NUMBER_CHARACTERS = frozenset("0123456789+-.eE")
+
+
+def _wrong_character(text: str, whole: bool) -> str | None:
+    allowed = _WHOLE_CHARACTERS if whole else _NUMBER_CHARACTERS
+    return next((c for c in text if c not in allowed and not c.isspace()), None)
+
+
+def read_number(text: str, whole: bool) -> int | float | None:
+    """The number ``text`` spells (None when empty), read as typed: nothing is
+    dropped. ``UnreadableInput`` says what is wrong with it."""
+    text = text.strip()
+    if not text:
+        return None
+    what = "a whole number, like 5" if whole else "a number, like 3.5"
+    wrong = _wrong_character(text, whole)
+    if wrong == "," and not whole and _NUMBER.fullmatch(text.replace(",", ".")):
+        raise UnreadableInput("write the decimals after a point, like 3.5")
+    if wrong == "." and whole and _NUMBER.fullmatch(text):
+        raise UnreadableInput(f"must be {what}; {text} is not")
+    if wrong is not None:
+        raise UnreadableInput(f"must be {what}; {wrong!r} is not part of one")
+    if not (_WHOLE if whole else _NUMBER).fullmatch(text):
+        raise UnreadableInput(f"must be {what}")
+    try:
+        return int(text) if whole else float(text)
+    except ValueError:  # more digits than Python reads as a number
+        raise UnreadableInput(f"must be {what}; this one has too many digits") from None
+
+
 class NumberField(AnswerField):
-    """A whole number (integer) or a number; empty is no answer."""
+    """A whole number (integer) or a number; empty is no answer.
+
+    What is typed stays as typed (Textual's number inputs drop a character they
+    refuse, so 3.5 became 35): a character that cannot be part of the number is
+    named beside the field as it is typed, and the whole is checked on submit.
+    """
 
     reusable = True
 
     def _whole(self) -> bool:
         return self.rules is not None and self.rules.kind == "integer"
 
+    def _placeholder(self) -> str:
+        return "A whole number, like 5" if self._whole() else "A number, like 3.5"
+
     def compose_input(self) -> ComposeResult:
-        whole = self._whole()
         yield AnswerInput(
-            _text(self.initial),
-            type="integer" if whole else "number",
-            classes="field-input",
-            placeholder="A whole number" if whole else "A number",
+            _text(self.initial), classes="field-input", placeholder=self._placeholder()
         )
 
     def set_value(self, value: Any) -> None:
         field = self.query_one(Input)
-        whole = self._whole()
-        field.type = "integer" if whole else "number"
-        field.placeholder = "A whole number" if whole else "A number"
+        field.placeholder = self._placeholder()
         field.value = _text(value)
 
     def value(self) -> int | float | None:
-        text = self.query_one(Input).value.strip()
-        if not text:
-            return None
-        whole = self.rules is not None and self.rules.kind == "integer"
+        return read_number(self.query_one(Input).value, self._whole())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.prevent_default()  # this check instead of the base's clearing of the error
+        if _wrong_character(event.value, self._whole()) is None:
+            self.show_error(None)
+            return
         try:
-            return int(text) if whole else float(text)
-        except ValueError:
-            raise UnreadableInput(
-                "must be a whole number" if whole else "must be a number"
-            ) from None
+            read_number(event.value, self._whole())
+        except UnreadableInput as exc:
+            self.show_error(str(exc))
 
 
 class IsoDate(Validator):
