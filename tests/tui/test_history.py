@@ -235,11 +235,13 @@ async def test_a_valid_edit_goes_on_on_a_new_branch_at_the_next_question(
         first = session.ckptr.checkpoints[new][0]
         assert first.last_completed_step == HUMAN
         assert first.output_event.resources == "Just me"  # type: ignore[attr-defined]
-        # Back in the history, the tree shows the new branch as the current run.
-        await pilot.press("escape")
-        await until(pilot, lambda: app.screen is screen and screen.loads >= 2, "the history again")
+        # In the history (ctrl+t; esc goes to the sessions), the tree shows the new
+        # branch as the current run.
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen)
+                    and app.screen is not screen and app.screen.loads, "the history again")
         assert f"  ● run {new} · waiting · branched from step 3" in outline(
-            screen.query_one(Tree))
+            app.screen.query_one(Tree))
 
 
 async def test_editing_a_result_is_checked_then_completes_on_a_branch_with_its_review(
@@ -294,7 +296,9 @@ async def test_resume_from_a_checkpoint_unchanged(session: Session) -> None:
     assert len(session.ckptr.checkpoints[run_id]) == 9
 
 
-async def test_resume_from_the_command_palette_and_escape_goes_back(session: Session) -> None:
+async def test_resume_from_the_command_palette_and_escape_goes_to_the_sessions(
+    session: Session,
+) -> None:
     run_id = await session.complete()
     answer = session.answer_checkpoint(run_id, "approach")
     app = session.app()
@@ -311,10 +315,9 @@ async def test_resume_from_the_command_palette_and_escape_goes_back(session: Ses
                     and app.screen.rendered, "the next question")
         assert prompt(app.screen) == (
             "Any additional notes?")
-        await pilot.press("escape")
-        await until(pilot, lambda: app.screen is screen and screen.loads == 2, "the history")
-        await pilot.press("escape")
+        await pilot.press("escape")  # "Sessions", as the footer says: not the history
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["HomeScreen"]
 
 
 def prompt(question: QuestionScreen) -> str:

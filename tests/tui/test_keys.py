@@ -14,8 +14,9 @@ from textual.drivers import linux_driver
 from textual.widgets import Input, RadioSet, TextArea
 
 from hitl import HUMAN, WorkflowCheckpointer
-from tests.tui.helpers import question, text_of, until
+from tests.tui.helpers import home, question, text_of, until
 from tui.app import make_app
+from tui.app.screens.history import HistoryScreen
 from tui.app.screens.question import QuestionScreen
 
 SIZE = (100, 30)
@@ -283,3 +284,22 @@ async def test_a_number_field_keeps_what_was_typed_and_names_a_wrong_character(
         assert answers_of(app.checkpointer("numbers"), screen.run_id) == [
             {"days": 3}, {"ratio": 0.25},
         ]
+
+
+async def test_escape_goes_to_the_sessions_past_the_screens_of_other_branches(sqlite, fixed):
+    app = make_app(sqlite, open_flow="gather", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await question(pilot, 1)
+        await pilot.press(*"Ship", "enter")
+        screen = await question(pilot, 2)
+        await pilot.press(*"typed, not sent")
+        assert screen.form is not None and screen.form.values() == {"resources": "typed, not sent"}
+        await pilot.press("ctrl+t")  # the history, then a branch from the first answer
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.loads)
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, QuestionScreen)
+                    and app.screen is not screen and app.screen.rendered)
+        await pilot.press("escape")
+        await home(pilot)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["HomeScreen"]
+        assert {"resources": "typed, not sent"} in app.drafts.values()  # kept, as on leaving

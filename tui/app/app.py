@@ -221,6 +221,18 @@ class HitlApp(App[None]):
 
         self.push_screen(ReviewScreen(run_id))
 
+    def go_to_sessions(self) -> None:
+        """Back to the sessions (home) screen, leaving every screen above it at
+        once, not one by one through the screens of other runs and branches.
+        What was typed and not sent on a question screen is kept as its draft."""
+        from tui.app.screens.question import QuestionScreen
+
+        for screen in reversed(self.screen_stack):  # the one on top first: its text wins
+            if isinstance(screen, QuestionScreen):
+                screen.keep_draft(replace=screen is self.screen)
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
     def new_session(self, flow_name: str) -> None:
         """Start a session of ``flow_name`` and show its first question."""
         self.run_worker(

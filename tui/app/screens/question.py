@@ -464,8 +464,11 @@ class QuestionScreen(Screen[None]):
             return False
         return self._viewing is None or self._viewing > 0
 
-    def keep_draft(self) -> None:
-        """Remember what was typed into the pending question before leaving it."""
+    def keep_draft(self, *, replace: bool = True) -> None:
+        """Remember what was typed into the pending question before leaving it.
+
+        ``replace=False``: only if no draft is kept for that question yet (a screen
+        left from below, whose question another screen above showed too)."""
         view, form = self.view, self._form()
         if view is None or form is None or self._viewing is not None:
             return
@@ -475,8 +478,9 @@ class QuestionScreen(Screen[None]):
         except ValidationError:
             return
         if view.question is not None and values != view.question.answers():
-            self.hitl.drafts[key] = values
-        else:
+            if replace or key not in self.hitl.drafts:
+                self.hitl.drafts[key] = values
+        elif replace:
             self.hitl.drafts.pop(key, None)
 
     async def go_to(self, index: int | None) -> None:
@@ -507,8 +511,7 @@ class QuestionScreen(Screen[None]):
             form.submit()
 
     def action_sessions(self) -> None:
-        self.keep_draft()
-        self.dismiss()
+        self.hitl.go_to_sessions()
 
     def action_history(self) -> None:
         self.hitl.open_history(self.run_id)
