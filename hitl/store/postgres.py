@@ -42,7 +42,7 @@ from hitl.store.base import (
 )
 from hitl.store.rows import check_filters, run_record, session_record, sound_runs
 
-from hitl.store.spec import redact
+from hitl.store.dsn import redact
 
 # The pool says why it could not connect on its logger; callers get a hitl error
 # instead, so nothing is printed unless the application configures logging.

@@ -422,7 +422,7 @@ async def test_a_branch_whose_step_fails_is_shown_with_its_error(session: Sessio
         assert f"  ● run {failed} · failed · branched from step 3" in outline(
             screen.query_one(Tree))
         tree = screen.query_one(Tree)
-        await pilot.click("#history-tree", offset=(12, node_of(tree, failed).line))
-        await pilot.pause()
-        body = " ".join(rendered(screen.query_one("#detail-body", Static)).split())
-        assert "Error: RuntimeError: the resources step broke" in body
+        await pilot.click("#history-tree", offset=(12, node_of(tree, failed).line
+                                                   - round(tree.scroll_offset.y)))
+        await until(pilot, lambda: "Error: RuntimeError: the resources step broke" in " ".join(
+            rendered(screen.query_one("#detail-body", Static)).split()), "the run's error")

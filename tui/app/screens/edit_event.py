@@ -11,7 +11,7 @@ the new run's :class:`~hitl.RunInfo`; the screen below decides where to go.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from pydantic import ValidationError
 from textual import on
@@ -22,7 +22,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from hitl import COMPLETED, FAILED, Event, HitlError, InputRequiredEvent, RunInfo
+from hitl import COMPLETED, FAILED, Event, InputRequiredEvent, RunInfo
+from tui.app.host import Host
+from tui.app.screens.base import HitlScreen
 from tui.app.text import plain
 from tui.app.widgets.answer_form import AnswerForm
 from tui.app.widgets.footer import Footer
@@ -31,10 +33,12 @@ from tui.sessions.branching import branch
 BRANCH_NOTE = "Saving branches from here; the run you came from is kept."
 
 
-class EditEventScreen(ModalScreen[RunInfo | None]):
+# ModalScreen first: its CSS (the screen below shows through) must come before Screen's
+class EditEventScreen(ModalScreen[RunInfo | None], HitlScreen[RunInfo | None]):
     """Edit ``event`` (the output of checkpoint ``checkpoint_id``) and branch with it."""
 
     CSS_PATH = "edit_event.tcss"
+    PROBLEM_TITLE = "Could not branch"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Branch", id="edit.save", key_display="enter",
@@ -53,11 +57,6 @@ class EditEventScreen(ModalScreen[RunInfo | None]):
         def __init__(self, error: ValidationError) -> None:
             super().__init__()
             self.error = error
-
-    class Problem(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
 
     def __init__(
         self, ckptr: Any, checkpoint_id: str, event: Event, *, title: str,
@@ -123,18 +122,12 @@ class EditEventScreen(ModalScreen[RunInfo | None]):
     def _work(self, job: Callable[[], Message]) -> None:
         self.busy = True
         self.query_one("#edit-save", Button).disabled = True
-        self.run_worker(
-            lambda: self.post_message(self._guarded(job)),
-            thread=True, exclusive=True, group="edit-io", exit_on_error=False,
-        )
+        self.work(job)
 
-    def _guarded(self, job: Callable[[], Message]) -> Message:
-        try:
-            return job()
-        except ValidationError as exc:
+    def failed(self, exc: Exception) -> Message:
+        if isinstance(exc, ValidationError):
             return self.Rejected(exc)
-        except Exception as exc:
-            return self.Problem(describe(exc))
+        return super().failed(exc)
 
     def _idle(self) -> None:
         self.busy = False
@@ -148,25 +141,14 @@ class EditEventScreen(ModalScreen[RunInfo | None]):
         self._idle()
         self.form.show_errors(message.error)
 
-    def on_edit_event_screen_problem(self, message: Problem) -> None:
-        self._idle()
-        self.notify(message.text, title="Could not branch", severity="error", markup=False,
-                    timeout=8)
-
-
-def describe(exc: BaseException) -> str:
-    """One line a person can read: the engine's own message, or the error's type and text."""
-    if isinstance(exc, HitlError | KeyError | OSError):
-        text = str(exc)
-    else:
-        text = f"{type(exc).__name__}: {exc}"
-    return text or type(exc).__name__
+    def on_hitl_screen_problem(self, message: HitlScreen.Problem) -> None:
+        self._idle()  # then HitlScreen's own handler shows it
 
 
 def go_to_run(app: App[Any], run: RunInfo) -> None:
     """Open a run where a person carries on with it: its pending question, or its
     review when it has completed. A run that failed is shown in the history."""
-    hitl: Any = app
+    hitl = cast(Host, app)
     if run.status == COMPLETED:
         hitl.open_review(run.run_id)
     elif run.status == FAILED:

@@ -15,7 +15,7 @@ highlighting), never as markup.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -24,15 +24,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.highlight import highlight
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
 from hitl import FAILED, RunInfo
-from tui.app.screens.edit_event import EditEventScreen, describe, go_to_run
+from tui.app.follow import StoreChanged
+from tui.app.screens.base import HitlScreen
+from tui.app.screens.edit_event import EditEventScreen, go_to_run
 from tui.app.text import plain
 from tui.app.widgets.footer import Footer
 from tui.app.widgets.run_tree import STATUS_STYLES, Row, RunTree
-from tui.app.follow import StoreChanged
 from tui.sessions.branching import branch
 from tui.sessions.session_tree import (
     CheckpointDetail,
@@ -44,15 +44,13 @@ from tui.sessions.session_tree import (
 )
 from tui.sessions.text import when
 
-if TYPE_CHECKING:
-    from tui.app.app import HitlApp
 
-
-class HistoryScreen(Screen[None]):
+class HistoryScreen(HitlScreen[None]):
     """The session of ``run_id``: its runs, their checkpoints, and branching from any."""
 
     CSS_PATH = "history.tcss"
     AUTO_FOCUS = "#history-tree"
+    PROBLEM_TITLE = "History"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit & branch", id="history.edit",
@@ -85,11 +83,6 @@ class HistoryScreen(Screen[None]):
             super().__init__()
             self.run = run
 
-    class Problem(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
     def __init__(self, run_id: str, flow: str | None = None) -> None:
         super().__init__()
         self.run_id = run_id
@@ -105,10 +98,6 @@ class HistoryScreen(Screen[None]):
         """The node (checkpoint or run id) to select again after a reload."""
         self.loads = 0
         """How many times the tree has been built (tests wait on it)."""
-
-    @property
-    def hitl(self) -> HitlApp:
-        return self.app  # type: ignore[return-value]
 
     # -- layout -----------------------------------------------------------------
 
@@ -129,19 +118,10 @@ class HistoryScreen(Screen[None]):
 
     # -- workers ----------------------------------------------------------------
 
-    def _work(self, job: Callable[[], Message], group: str = "history-io") -> None:
-        if group == "history-io":
+    def _work(self, job: Callable[[], Message], group: str = "io") -> None:
+        if group == "io":
             self.busy = True
-        self.run_worker(
-            lambda: self.post_message(self._guarded(job)),
-            thread=True, exclusive=True, group=group, exit_on_error=False,
-        )
-
-    def _guarded(self, job: Callable[[], Message]) -> Message:
-        try:
-            return job()
-        except Exception as exc:
-            return self.Problem(describe(exc))
+        self.work(job, group)
 
     def _ckptr(self) -> Any:
         if self.flow is None:
@@ -195,15 +175,21 @@ class HistoryScreen(Screen[None]):
         if branched:
             self.run_id = run.run_id
         else:
-            data = self.query_one(RunTree).picked
-            self._keep = data.id if isinstance(data, CheckpointRow) else (
-                data.run_id if isinstance(data, RunRow) else None)
+            self._keep = self._picked_id()
         go_to_run(self.app, run)
+
+    def _picked_id(self) -> str | None:
+        """The checkpoint or run under the cursor, to select again after a reload."""
+        data = self.query_one(RunTree).picked
+        if isinstance(data, CheckpointRow):
+            return data.id
+        return data.run_id if isinstance(data, RunRow) else None
 
     def on_store_changed(self, message: StoreChanged) -> None:
         session = self.session
         current = None if session is None else session.runs[session.current].info.session
         if not self.busy and message.touches(current, self.run_id):
+            self._keep = self._picked_id()  # what the person looks at stays picked
             self._work(self._load_job)
 
     def on_screen_resume(self) -> None:
@@ -211,9 +197,8 @@ class HistoryScreen(Screen[None]):
             self._stale = False
             self._work(self._load_job)
 
-    def on_history_screen_problem(self, message: Problem) -> None:
-        self.busy = False
-        self.notify(message.text, title="History", severity="error", markup=False, timeout=8)
+    def on_hitl_screen_problem(self, message: HitlScreen.Problem) -> None:
+        self.busy = False  # then HitlScreen's own handler shows it
         if self.session is None:  # the session could not be read at all: nothing to show
             self.dismiss()
 
@@ -233,7 +218,7 @@ class HistoryScreen(Screen[None]):
             checkpoint_id = data.id
             self._work(
                 lambda: self.DetailLoaded(load_checkpoint(self._ckptr(), checkpoint_id)),
-                group="history-detail",
+                group="detail",
             )
 
     def _selected(self) -> CheckpointRow | None:

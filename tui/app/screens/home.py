@@ -9,18 +9,18 @@ screen shows.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from hitl import HitlError, retention
 from tui.app.follow import StoreChanged
+from tui.app.screens.base import HitlScreen
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.flow_picker import FlowPickerScreen
 from tui.app.text import plain
@@ -29,15 +29,13 @@ from tui.app.widgets.session_table import SessionTable
 from tui.sessions.summary import UNKNOWN_FLOW, SessionSummary, Summaries, SummaryPage
 from tui.sessions.text import one_line
 
-if TYPE_CHECKING:
-    from tui.app.app import HitlApp
-
 EMPTY = "No sessions yet — press n to start one"
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(HitlScreen[None]):
     """Every session in the store, the one to continue on top."""
 
+    PROBLEM_TITLE = "Sessions"
     AUTO_FOCUS = ""  # _show focuses: the table when it has rows, else nothing (keys work)
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -59,11 +57,6 @@ class HomeScreen(Screen[None]):
             self.counts = counts
             self.more = more
 
-    class Problem(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
     class Catalog(Message):
         """The flows are read: time to pick one."""
 
@@ -82,10 +75,6 @@ class HomeScreen(Screen[None]):
         self._fetching = False
         self.loaded = 0
         """How many times the list was read (tests wait on it)."""
-
-    @property
-    def hitl(self) -> HitlApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,8 +96,7 @@ class HomeScreen(Screen[None]):
     def reload(self) -> None:
         """Read the first page again (and the counts)."""
         query = self.query_text
-        self.run_worker(lambda: self._load_job(query, None), thread=True, exclusive=True,
-                        group="home-io", exit_on_error=False)
+        self.work(lambda: self._load_job(query, None))
 
     def _more(self) -> None:
         """Read the next page, if there is one and none is being read."""
@@ -116,10 +104,9 @@ class HomeScreen(Screen[None]):
             return
         self._fetching = True
         query, cursor = self.query_text, self._next
-        self.run_worker(lambda: self._load_job(query, cursor), thread=True, exclusive=True,
-                        group="home-io", exit_on_error=False)
+        self.work(lambda: self._load_job(query, cursor))
 
-    def _load_job(self, query: str, cursor: int | None) -> None:
+    def _load_job(self, query: str, cursor: int | None) -> Message:
         try:
             if self._pager is None:
                 self._pager = Summaries(self.hitl.store, self.hitl.workflows())
@@ -127,9 +114,8 @@ class HomeScreen(Screen[None]):
             counts = None if cursor is not None else self._pager.counts()
         except Exception as exc:
             self.post_message(self.Problem(f"Could not read the sessions: {exc}"))
-            self.post_message(self.Loaded(SummaryPage([], None, []), None, cursor is not None))
-        else:
-            self.post_message(self.Loaded(page, counts, cursor is not None))
+            return self.Loaded(SummaryPage([], None, []), None, cursor is not None)
+        return self.Loaded(page, counts, cursor is not None)
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
         page = message.page
@@ -150,9 +136,6 @@ class HomeScreen(Screen[None]):
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self.reload()  # a page and a count: cheap, and what others wrote shows at once
-
-    def on_home_screen_problem(self, message: Problem) -> None:
-        self.notify(message.text, severity="error", markup=False, timeout=8)
 
     def _styles(self) -> dict[str, str]:
         colors = self.app.theme_variables
@@ -255,16 +238,13 @@ class HomeScreen(Screen[None]):
             self.hitl.open_question(summary.run_id, summary.flow)
 
     def action_new(self) -> None:
-        self.run_worker(self._catalog_job, thread=True, group="home-io-catalog",
-                        exit_on_error=False)
+        self.work(self._catalog_job, group="catalog")
 
-    def _catalog_job(self) -> None:
+    def _catalog_job(self) -> Message:
         try:
-            catalog = self.hitl.catalog
+            return self.Catalog(self.hitl.catalog)
         except Exception as exc:
-            self.post_message(self.Problem(f"Could not read the flows: {exc}"))
-        else:
-            self.post_message(self.Catalog(catalog))
+            return self.Problem(f"Could not read the flows: {exc}")
 
     def on_home_screen_catalog(self, message: Catalog) -> None:
         catalog = message.catalog
@@ -298,20 +278,16 @@ class HomeScreen(Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.run_worker(
-                    lambda: self._delete_job(summary), thread=True, group="home-io-delete",
-                    exit_on_error=False,
-                )
+                self.work(lambda: self._delete_job(summary), group="delete")
 
         self.app.push_screen(ConfirmScreen("Delete this session?", body), confirmed)
 
-    def _delete_job(self, summary: SessionSummary) -> None:
+    def _delete_job(self, summary: SessionSummary) -> Message:
         try:
             retention.delete_session(self.hitl.store, summary.session)
         except (HitlError, OSError) as exc:
-            self.post_message(self.Problem(f"Could not delete the session: {exc}"))
-            return
-        self.post_message(self.Deleted())
+            return self.Problem(f"Could not delete the session: {exc}")
+        return self.Deleted()
 
     def on_home_screen_deleted(self, message: Deleted) -> None:
         self.notify("Session deleted.", markup=False)

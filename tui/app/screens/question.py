@@ -6,7 +6,7 @@ unchanged moves forward in the same run; submitting it changed starts a new
 branch from that answer (``run_from``), and the old run is kept.
 
 Every store read and write, and the flow's steps, run in a thread worker that
-posts :class:`QuestionScreen.Loaded` or :class:`QuestionScreen.Problem` back.
+posts :class:`QuestionScreen.Loaded` or a ``Problem`` back (``HitlScreen.work``).
 Answers are checked by the engine's own rules (``question.answered``) before
 they are sent, and the messages shown beside their fields.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 from textual import on
@@ -24,7 +24,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Header, ProgressBar, Static
 
 from hitl import (
@@ -33,13 +32,13 @@ from hitl import (
     RUNNING,
     CheckpointLoadError,
     ConflictError,
-    HitlError,
     InputRequiredEvent,
     RunNotFound,
     RunNotWaiting,
     WorkflowCheckpointer,
 )
 from tui.app.follow import StoreChanged
+from tui.app.screens.base import HitlScreen, describe
 from tui.app.text import plain
 from tui.app.widgets.answer_form import AnswerForm
 from tui.app.widgets.answers_panel import AnswersPanel
@@ -47,9 +46,6 @@ from tui.app.widgets.footer import Footer
 from tui.sessions import run_view
 from tui.sessions.run_view import RunView
 from tui.sessions.text import one_line
-
-if TYPE_CHECKING:
-    from tui.app.app import HitlApp
 
 MOVED_ON = "This session moved on elsewhere — reloaded. Nothing you saved is lost."
 
@@ -64,7 +60,7 @@ class Shown:
     """Which of the run's answers is on screen; None for the pending question."""
 
 
-class QuestionScreen(Screen[None]):
+class QuestionScreen(HitlScreen[None]):
     """Answer a run's questions one by one; go back and change any answer."""
 
     AUTO_FOCUS = ""  # the form focuses its first field
@@ -99,14 +95,6 @@ class QuestionScreen(Screen[None]):
             super().__init__()
             self.error = error
 
-    class Problem(Message):
-        """Something a person should know and can act on; ``leave``: the run cannot be shown."""
-
-        def __init__(self, text: str, *, leave: bool = False) -> None:
-            super().__init__()
-            self.text = text
-            self.leave = leave
-
     def __init__(self, run_id: str, flow: str | None = None, *, view: RunView | None = None):
         super().__init__()
         self._first_view = view
@@ -129,10 +117,6 @@ class QuestionScreen(Screen[None]):
         """True from a redraw until the side panel shows the same run."""
         self.rendered = 0
         """How many times a question has been put on screen (tests and the bench wait on it)."""
-
-    @property
-    def hitl(self) -> HitlApp:
-        return self.app  # type: ignore[return-value]
 
     # -- layout -----------------------------------------------------------------
 
@@ -169,31 +153,20 @@ class QuestionScreen(Screen[None]):
     # -- workers ----------------------------------------------------------------
 
     def _work(self, job: Callable[[], Message]) -> None:
-        """Run ``job`` (blocking: the store, the flow's steps) off the UI thread, in a
-        worker; what it returns is posted back. A pooled thread, so no thread is
-        started for every answer."""
         self.busy = True
-        self.run_worker(
-            self._off_thread(job), exclusive=True, group="question-io", exit_on_error=False,
-        )
+        self.work(job)
 
-    async def _off_thread(self, job: Callable[[], Message]) -> None:
-        self.post_message(await asyncio.to_thread(self._guarded, job))
-
-    def _guarded(self, job: Callable[[], Message | None]) -> Message | None:
-        try:
-            return job()
-        except ValidationError as exc:
+    def failed(self, exc: Exception) -> Message:
+        if isinstance(exc, ValidationError):
             return self.Rejected(exc)
-        except (ConflictError, RunNotWaiting):
+        if isinstance(exc, ConflictError | RunNotWaiting):
             try:
                 return self.Loaded(self._read(), moved=True)
             except Exception as exc:  # the reload itself failed: say so
-                return self.Problem(_describe(exc))
-        except (RunNotFound, CheckpointLoadError, KeyError) as exc:
-            return self.Problem(_describe(exc), leave=True)
-        except Exception as exc:
-            return self.Problem(_describe(exc))
+                return self.Problem(describe(exc))
+        if isinstance(exc, RunNotFound | CheckpointLoadError | KeyError):
+            return self.Problem(describe(exc), leave=True)
+        return super().failed(exc)
 
     def _ckptr(self) -> WorkflowCheckpointer:
         if self.flow is None:
@@ -299,10 +272,8 @@ class QuestionScreen(Screen[None]):
         if form is not None:
             form.show_errors(message.error)
 
-    def on_question_screen_problem(self, message: Problem) -> None:
-        self.busy = False
-        self.notify(message.text, title="Could not continue", severity="error", markup=False,
-                    timeout=8)
+    def on_hitl_screen_problem(self, message: HitlScreen.Problem) -> None:
+        self.busy = False  # then HitlScreen's own handler shows it
         if message.leave and self.app.screen is self:
             self.dismiss()
 
@@ -372,7 +343,7 @@ class QuestionScreen(Screen[None]):
             self.refresh_bindings()
         self.rendered += 1
 
-    def _after_layout(self, _screen: Screen) -> None:
+    def _after_layout(self, _screen: object) -> None:
         if self.panel_pending:
             self._update_panel()
 
@@ -576,11 +547,3 @@ class QuestionScreen(Screen[None]):
 
 def _key(event: InputRequiredEvent) -> tuple[str, str]:
     return type(event).__name__, event.message
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, HitlError | KeyError):
-        text = str(exc)
-    else:
-        text = f"{type(exc).__name__}: {exc}"
-    return text or type(exc).__name__

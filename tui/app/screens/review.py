@@ -17,10 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -29,22 +28,19 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.highlight import highlight
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Header, ListItem, ListView, Static
 
 from hitl import COMPLETED, InputRequiredEvent, RunInfo, WorkflowCheckpointer
-from tui.app.screens.edit_event import EditEventScreen, describe, go_to_run
+from tui.app.follow import StoreChanged
+from tui.app.screens.base import HitlScreen, describe
+from tui.app.screens.edit_event import EditEventScreen, go_to_run
 from tui.app.text import plain
 from tui.app.widgets.answer_field import field_title
 from tui.app.widgets.footer import Footer
-from tui.app.follow import StoreChanged
 from tui.sessions import locations
 from tui.sessions.export import export_data, export_markdown, run_result
 from tui.sessions.run_view import Answer, RunView, load_run
 from tui.sessions.text import dumps
-
-if TYPE_CHECKING:
-    from tui.app.app import HitlApp
 
 FORMATS = {"md": "Markdown", "json": "JSON"}
 MIME_TYPES = {"md": "text/markdown", "json": "application/json"}
@@ -108,11 +104,12 @@ class AnswerItem(ListItem):
         yield Static(answer_text(event), classes="answer-text")
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(HitlScreen[None]):
     """Every answer of ``run_id``'s lineage, each editable; the result; export."""
 
     CSS_PATH = "review.tcss"
     AUTO_FOCUS = "#review-answers"
+    PROBLEM_TITLE = "Review"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit", id="review.edit",
@@ -146,12 +143,6 @@ class ReviewScreen(Screen[None]):
             self.text = text
             self.fmt = fmt
 
-    class Problem(Message):
-        def __init__(self, text: str, title: str = "Review") -> None:
-            super().__init__()
-            self.text = text
-            self.title = title
-
     def __init__(self, run_id: str, flow: str | None = None) -> None:
         super().__init__()
         self.run_id = run_id
@@ -159,10 +150,6 @@ class ReviewScreen(Screen[None]):
         self.review: Review | None = None
         self.exported: list[Path] = []
         """The files written by export, latest last."""
-
-    @property
-    def hitl(self) -> HitlApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -172,23 +159,14 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Review"
-        self._work(self._load_job)
+        self.work(self._load_job)
 
     # -- workers ----------------------------------------------------------------
 
-    def _work(self, job: Callable[[], Message], group: str = "review-io") -> None:
-        self.run_worker(
-            lambda: self.post_message(self._guarded(job)),
-            thread=True, exclusive=True, group=group, exit_on_error=False,
-        )
-
-    def _guarded(self, job: Callable[[], Message]) -> Message:
-        try:
-            return job()
-        except OSError as exc:
+    def failed(self, exc: Exception) -> Message:
+        if isinstance(exc, OSError):
             return self.Problem(f"Could not write the export: {describe(exc)}", "Export failed")
-        except Exception as exc:
-            return self.Problem(describe(exc))
+        return super().failed(exc)
 
     def _ckptr(self) -> WorkflowCheckpointer:
         if self.flow is None:
@@ -198,7 +176,7 @@ class ReviewScreen(Screen[None]):
     def on_store_changed(self, message: StoreChanged) -> None:
         review = getattr(self, "review", None)
         if review is not None and message.touches(review.view.session, review.view.run_id):
-            self._work(self._load_job)
+            self.work(self._load_job)
 
     def _load_job(self) -> Message:
         return self.Loaded(load_review(self._ckptr(), self.run_id))
@@ -234,9 +212,8 @@ class ReviewScreen(Screen[None]):
         self.notify(f"{message.name} goes to your browser's downloads",
                     title=f"Exported {FORMATS[message.fmt]}", markup=False, timeout=8)
 
-    def on_review_screen_problem(self, message: Problem) -> None:
-        self.notify(message.text, title=message.title, severity="error", markup=False,
-                    timeout=8)
+    def on_hitl_screen_problem(self, message: HitlScreen.Problem) -> None:
+        # HitlScreen's own handler then shows it
         if self.review is None:  # the run could not be read at all: nothing to show
             self.dismiss()
 
@@ -279,14 +256,14 @@ class ReviewScreen(Screen[None]):
             return
         run_id = self.run_id
         if self.app.is_web:  # a download to the person's machine, not a file on the server
-            self._work(lambda: self.Delivered(*export_text(self._ckptr(), run_id, fmt), fmt),
-                       group="review-export")
+            self.work(lambda: self.Delivered(*export_text(self._ckptr(), run_id, fmt), fmt),
+                      group="export")
             return
-        self._work(
+        self.work(
             lambda: self.Exported(
                 export_file(self._ckptr(), run_id, fmt, locations.exports_dir()), fmt
             ),
-            group="review-export",
+            group="export",
         )
 
     def action_history(self) -> None:

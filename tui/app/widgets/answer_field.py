@@ -2,7 +2,7 @@
 
 The kinds of input live in ``text_fields.py`` (typed into an Input or a
 TextArea) and ``choice_fields.py`` (picked: radio buttons, a selection list, a
-switch); :func:`field_for` picks the widget for a field's rules.
+switch); ``fields.py`` picks the widget for a field's rules.
 """
 
 from __future__ import annotations
@@ -189,37 +189,3 @@ class AnswerField(Vertical):
     def _edited(self) -> None:
         if self._error:
             self.show_error(None)
-
-
-def field_for(name: str, rules: Rules, value: Any) -> AnswerField:
-    """The widget for an answer field, by its kind."""
-    return field_class(rules)(name, rules, value)
-
-
-def field_class(rules: Rules) -> type[AnswerField]:
-    """The widget class for an answer field, by its kind."""
-    from tui.app.widgets.choice_fields import ChoiceField, MultiChoiceField, YesNoField
-    from tui.app.widgets.text_fields import (
-        DateField,
-        ListField,
-        LongTextField,
-        NumberField,
-        TextField,
-    )
-
-    kind = rules.kind
-    if kind == "long_text":
-        return LongTextField
-    if kind == "choice" and rules.choices:
-        return ChoiceField
-    if kind == "multi_choice" and rules.choices:
-        return MultiChoiceField
-    if kind in ("integer", "number"):
-        return NumberField
-    if kind == "yes_no":
-        return YesNoField
-    if kind == "date":
-        return DateField
-    if kind == "list" or kind == "multi_choice":
-        return ListField
-    return TextField

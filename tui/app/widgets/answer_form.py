@@ -25,7 +25,8 @@ from textual.widgets import Input, Static
 
 from hitl import Event, InputRequiredEvent, Rules
 from tui.app.text import plain
-from tui.app.widgets.answer_field import AnswerField, FieldDone, UnreadableInput, field_class
+from tui.app.widgets.answer_field import AnswerField, FieldDone, UnreadableInput
+from tui.app.widgets.fields import field_class
 from tui.app.widgets.text_fields import JsonField
 from tui.sessions.answering import refusal
 
