@@ -101,6 +101,7 @@ class SqliteStore:
             raise StoreError(f"{self.path}: no such store")
         self._wal_path = f"{self.path}-wal"
         self._wal: int | None = None
+        self._closed = False
         self._unsynced = False
         self._lock = threading.RLock()
         self._token: int | None = None  # change_token, while data_version holds
@@ -159,6 +160,10 @@ class SqliteStore:
         # What was written above (a new file's schema, a migration) committed with
         # SQLite's default synchronous=FULL: durable already.
         self._unsynced = False
+        try:  # the log this connection has opened: what sync() flushes from now on
+            self._wal = os.open(self._wal_path, os.O_RDONLY)
+        except FileNotFoundError:
+            pass
 
     def _header(self) -> tuple[int, int]:
         """The file's application id and schema version, read in one transaction:
@@ -377,24 +382,27 @@ class SqliteStore:
             self._unsynced = False
 
     def _wal_fd(self) -> int:
-        """The log, kept open (SQLite never removes it while this connection lives:
-        a log gone missing was deleted by someone else, and what was committed to
-        it since cannot be made durable, so that is an error, never a skip)."""
+        """The log SQLite writes to, held open from the first flush (SQLite never removes
+        it while this connection lives). A log deleted or replaced behind our back holds
+        commits that can no longer be made durable, and a new file at its path (another
+        process opening the store makes one) is not the one SQLite writes: so that is an
+        error, every time, never a flush of the wrong file and never a skip."""
         fd = self._wal
-        if fd is not None and os.fstat(fd).st_nlink:
-            return fd
-        if fd is not None:
-            os.close(fd)
-            self._wal = None
-        try:
-            self._wal = os.open(self._wal_path, os.O_RDONLY)
-        except FileNotFoundError:
-            raise StoreError(
-                f"{self.path}: the store's log ({self._wal_path}) was deleted while in use; "
-                f"the last answers may not be on disk: close every hitl on this store and "
-                f"check it"
-            ) from None
-        return self._wal
+        if fd is None:
+            try:
+                fd = self._wal = os.open(self._wal_path, os.O_RDONLY)
+            except FileNotFoundError:
+                raise self._lost_log() from None
+        if not os.fstat(fd).st_nlink:
+            raise self._lost_log()
+        return fd
+
+    def _lost_log(self) -> StoreError:
+        return StoreError(
+            f"{self.path}: the store's log ({self._wal_path}) was deleted while in use; "
+            f"the last answers may not be on disk: close every hitl on this store and "
+            f"check it"
+        )
 
     # -- deleting --------------------------------------------------------------------
 
@@ -591,6 +599,9 @@ class SqliteStore:
 
     def close(self) -> None:
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             try:
                 self.sync()
             finally:

@@ -95,6 +95,29 @@ async def test_what_answer_stored_is_on_disk_before_it_returns(tmp_path, monkeyp
         assert len(log.flushed) == 2
 
 
+@pytest.mark.parametrize("made_again", [False, True], ids=["deleted", "made-again"])
+async def test_a_log_deleted_under_a_live_store_is_an_error_never_an_ack(tmp_path, made_again):
+    # Deleting SQLite's files is outside its contract; acknowledging an answer that
+    # was never flushed is ours. Another process opening the store after the deletion
+    # makes a new, empty log at the same path: flushing that one flushes nothing.
+    path = tmp_path / "s.db"
+    store = SqliteStore(path)
+    ckptr = WorkflowCheckpointer(workflow=SurveyFlow(), store=store)
+    handler = ckptr.run()
+    await handler
+    os.unlink(f"{path}-wal")
+    other = SqliteStore(path) if made_again else None
+    with pytest.raises(StoreError, match=rf"^{path}: the store's log .* was deleted"):
+        await ckptr.answer(handler.run_id, name="Ann")
+    with pytest.raises(StoreError, match="was deleted"):  # and every answer after it
+        await ckptr.answer(handler.run_id, age=30)
+    with pytest.raises(StoreError, match="was deleted"):  # what it holds cannot be flushed
+        store.close()
+    store.close()  # said once
+    if other is not None:
+        other.close()
+
+
 async def test_an_answer_is_on_disk_before_a_step_that_waits_returns_control(
     tmp_path, monkeypatch
 ):

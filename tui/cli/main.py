@@ -291,7 +291,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         workspace = Workspace(args.db, args.flows_dir, user=args.user,
                               writes=getattr(args, "writes", True))
-        return func(workspace, args)
+        code = func(workspace, args)
+        done, workspace = workspace, None
+        done.close()  # a store that cannot flush what it holds fails the command
+        return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -307,7 +310,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     finally:
         if workspace is not None:
-            workspace.close()
+            try:
+                workspace.close()
+            except Exception:  # the command's own error is already said
+                pass
 
 
 def _explain(exc: Exception) -> tuple[str, int]:
