@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -90,3 +92,20 @@ def seed_gather(ckptr: WorkflowCheckpointer, *answers: str) -> run_view.RunView:
 def in_thread(fn: Callable[[], Any]) -> Any:
     """Run blocking engine calls (which drive runs with asyncio.run) off the test's loop."""
     return asyncio.to_thread(fn)
+
+
+def damage_page(path: Path, table: str) -> None:
+    """Overwrite the first page of ``table`` in the SQLite file at ``path`` with junk
+    (the log copied in first), as a bad disk sector would."""
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                             (table,)).fetchone()
+    finally:
+        db.close()
+    assert root > 1  # a page in the middle, not the file's header
+    with path.open("r+b") as f:
+        f.seek((root - 1) * size)
+        f.write(b"\xde\xad\xbe\xef" * (size // 4))

@@ -90,3 +90,19 @@ def test_list_counts_one_answer_in_the_singular(capsys, tmp_path):
     code, out, _ = hitl(capsys, "--db", str(db), "--flows-dir", str(flows), "list")
     assert code == 0
     assert "completed  1 answer " in out and "1 answers" not in out
+
+
+def test_a_store_with_a_damaged_page_is_named_with_what_to_do(capsys, tmp_path):
+    from tests.tui.helpers import damage_page
+
+    db = tmp_path / "hitl.db"
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(GATHER), encoding="utf-8")
+    for _ in range(3):
+        assert hitl(capsys, "--db", str(db), "new", "gather", "--answers", str(answers))[0] == 0
+    damage_page(db, "sessions")
+    for args in (["list"], ["list", "--json"]):
+        code, out, err = hitl(capsys, "--db", str(db), *args)
+        assert (code, out) == (1, ""), args  # not half a list
+        assert err == (f"hitl: error: {db}: the store is damaged (database disk image is "
+                       "malformed); restore it from a backup or move it aside\n"), args

@@ -7,8 +7,16 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from flows.gather import GatherFlow
-from hitl import WorkflowCheckpointer
-from tests.tui.helpers import home, in_thread, question, seed_gather, text_of, until
+from hitl import SqliteStore, WorkflowCheckpointer
+from tests.tui.helpers import (
+    damage_page,
+    home,
+    in_thread,
+    question,
+    seed_gather,
+    text_of,
+    until,
+)
 from tui.app import make_app
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.flow_picker import FlowPickerScreen
@@ -47,6 +55,28 @@ async def test_the_empty_state_says_how_to_start(sqlite, fixed):
         assert empty.display
         assert text_of(empty) == EMPTY == "No sessions yet — press n to start one"
         assert not screen.query_one(SessionTable).display
+
+
+async def test_a_store_with_a_damaged_page_is_named_in_the_list_s_place(db, fixed):
+    store = SqliteStore(db)
+    await seeded(store, fixed)
+    store.close()
+    damage_page(db, "sessions")
+    store = SqliteStore(db)  # the file's header is sound: it opens
+    try:
+        app = make_app(store, **fixed.options())
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await home(pilot)
+            empty = screen.query_one("#empty", Static)
+            assert empty.display and not screen.query_one(SessionTable).display
+            assert text_of(empty) == (
+                f"Could not read the sessions: {db}: the store is damaged (database disk "
+                "image is malformed); restore it from a backup or move it aside"
+            )
+            await pilot.press("n")  # the keys still work: start a session, or quit
+            await until(pilot, lambda: isinstance(app.screen, FlowPickerScreen))
+    finally:
+        store.close()
 
 
 async def test_waiting_sessions_first_the_latest_on_top_and_selected(sqlite, fixed):

@@ -8,6 +8,7 @@ and :mod:`tui.cli` turns them into one line on stderr.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import sys
 from collections.abc import Iterator
@@ -148,8 +149,10 @@ def cmd_list(ws: Workspace, args: argparse.Namespace) -> int:
     limit = None if args.all or (args.json and args.limit is None) else (args.limit or PAGE)
     if args.json:  # streamed, a page at a time: a million sessions never sit in memory
         first = True
+        pages = _pages(summaries, args.status, limit)
+        opening = next(pages)  # a store that cannot be read prints nothing, not half a list
         sys.stdout.write("[")
-        for page in _pages(summaries, args.status, limit):
+        for page in itertools.chain([opening], pages):
             for summary in page.summaries:
                 text = dumps(_summary_data(summary), indent=None)
                 sys.stdout.write(("\n  " if first else ",\n  ") + text)

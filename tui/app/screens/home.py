@@ -51,11 +51,14 @@ class HomeScreen(HitlScreen[None]):
     ]
 
     class Loaded(Message):
-        def __init__(self, page: SummaryPage, counts: dict[str, int] | None, more: bool) -> None:
+        def __init__(self, page: SummaryPage, counts: dict[str, int] | None, more: bool,
+                     problem: str | None = None) -> None:
             super().__init__()
             self.page = page
             self.counts = counts
             self.more = more
+            self.problem = problem
+            """Why the sessions could not be read (None: they were)."""
 
     class Catalog(Message):
         """The flows are read: time to pick one."""
@@ -73,6 +76,7 @@ class HomeScreen(HitlScreen[None]):
         self._next: int | None = None  # the cursor of the next page, None: no more
         self._pager: Summaries | None = None
         self._fetching = False
+        self._problem: str | None = None  # why the list could not be read, shown in its place
         self.loaded = 0
         """How many times the list was read (tests wait on it)."""
 
@@ -113,8 +117,8 @@ class HomeScreen(HitlScreen[None]):
             page = self._pager.page(text=query or None, cursor=cursor)
             counts = None if cursor is not None else self._pager.counts()
         except Exception as exc:
-            self.post_message(self.Problem(f"Could not read the sessions: {exc}"))
-            return self.Loaded(SummaryPage([], None, []), None, cursor is not None)
+            problem = f"Could not read the sessions: {exc}"
+            return self.Loaded(SummaryPage([], None, []), None, cursor is not None, problem)
         return self.Loaded(page, counts, cursor is not None)
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
@@ -125,6 +129,11 @@ class HomeScreen(HitlScreen[None]):
         else:
             self.summaries = page.summaries
         self._next = page.cursor
+        if message.problem is not None and message.problem != self._problem and self.summaries:
+            # with no session to list, the problem is said in the list's place
+            self.notify(message.problem, title=self.PROBLEM_TITLE, severity="error",
+                        markup=False, timeout=8)
+        self._problem = message.problem
         if page.damaged:
             self.notify("\n".join(page.damaged[:3]), title="Damaged sessions left out",
                         severity="warning", markup=False, timeout=8)
@@ -162,7 +171,9 @@ class HomeScreen(HitlScreen[None]):
         rows = self.shown
         table.show(rows, self.hitl.now(), self._styles())
         empty = self.query_one("#empty", Static)
-        if self.query_text and not rows:
+        if self._problem is not None and not rows:
+            empty.update(plain(self._problem))
+        elif self.query_text and not rows:
             empty.update(plain(f"No sessions match “{one_line(self.query_text, 40)}” — esc clears"))
         elif not rows:
             empty.update(plain(EMPTY))
