@@ -41,13 +41,48 @@ def imports_of(file: Path) -> set[str]:
     return found
 
 
-def graph() -> dict[str, set[str]]:
-    """tui's modules and the tui modules each imports."""
-    files = {module_name(f): f for f in (ROOT / "tui").rglob("*.py")}
+def graph(*packages: str) -> dict[str, set[str]]:
+    """The modules of ``packages`` (tui by default) and those of them each imports
+    (``from a import b`` counts as an import of ``a.b`` when that is a module, else
+    of ``a``)."""
+    files = {module_name(f): f for p in packages or ("tui",) for f in (ROOT / p).rglob("*.py")}
     return {
-        name: {target for target in imports_of(file) if target in files and target != name}
+        name: {target for target in imports_of(file) if target in files and target != name
+               and not name.startswith(target + ".")}  # a package's own __init__ is no arrow
         for name, file in files.items()
     }
+
+
+def circles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, round a circle (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(edges[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
 
 
 def layer(module: str) -> str:
@@ -70,6 +105,23 @@ def test_the_faces_import_the_session_layer_never_each_other():
             into_app = {t for t in targets if layer(t) == "app"}
             # one way in: tui.cli.launch starts the app through tui.app's run/make function
             assert into_app <= ({"tui.app"} if name == "tui.cli.launch" else set()), name
+
+
+def test_no_module_imports_itself_round_a_circle():
+    assert circles(graph("hitl", "flows", "tui")) == []
+
+
+def test_the_circle_check_finds_one():
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_browser_face_is_started_by_the_cli_alone():
+    for name, targets in graph().items():
+        if layer(name) not in ("serve", "cli"):
+            assert {t for t in targets if layer(t) == "serve"} == set(), name
+        if layer(name) == "cli":
+            into_serve = {t for t in targets if layer(t) == "serve"}
+            assert into_serve <= ({"tui.serve.command"} if name == "tui.cli.launch" else set())
 
 
 def test_the_cli_never_imports_textual():
