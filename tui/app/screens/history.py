@@ -14,7 +14,7 @@ highlighting), never as markup.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -30,9 +30,10 @@ from hitl import FAILED, RunInfo
 from tui.app.follow import StoreChanged
 from tui.app.screens.base import HitlScreen
 from tui.app.screens.edit_event import EditEventScreen, go_to_run
+from tui.app.status import status_styles
 from tui.app.text import plain
 from tui.app.widgets.footer import Footer
-from tui.app.widgets.run_tree import STATUS_STYLES, Row, RunTree
+from tui.app.widgets.run_tree import Row, RunTree
 from tui.sessions.branching import branch
 from tui.sessions.session_tree import (
     CheckpointDetail,
@@ -210,7 +211,7 @@ class HistoryScreen(HitlScreen[None]):
         head = self.query_one("#detail-head", Static)
         body = self.query_one("#detail-body", Static)
         if isinstance(data, RunRow):
-            head.update(run_head(data))
+            head.update(run_head(data, status_styles(self.app.theme_variables)))
             body.update(run_body(data))
         elif isinstance(data, CheckpointRow):
             head.update(checkpoint_head(data))
@@ -290,10 +291,10 @@ def checkpoint_head(row: CheckpointRow) -> Text:
     return head
 
 
-def run_head(run: RunRow) -> Text:
+def run_head(run: RunRow, styles: Mapping[str, str]) -> Text:
     head = Text()
     head.append(f"Run {run.run_id}\n", style="bold")
-    head.append(run.status, style=STATUS_STYLES.get(run.status, "bold"))
+    head.append(run.status, style=styles.get(run.status, "bold"))
     count = len(run.checkpoints)
     head.append(f" · {count} checkpoint{'s' if count != 1 else ''}")
     head.append("\no: open it", style="italic dim")

@@ -23,6 +23,7 @@ from tui.app.follow import StoreChanged
 from tui.app.screens.base import HitlScreen
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.flow_picker import FlowPickerScreen
+from tui.app.status import status_styles
 from tui.app.text import plain
 from tui.app.widgets.footer import Footer
 from tui.app.widgets.session_table import SessionTable
@@ -146,17 +147,6 @@ class HomeScreen(HitlScreen[None]):
     def on_store_changed(self, message: StoreChanged) -> None:
         self.reload()  # a page and a count: cheap, and what others wrote shows at once
 
-    def _styles(self) -> dict[str, str]:
-        colors = self.app.theme_variables
-        return {
-            "waiting": f"bold {colors.get('accent', 'cyan')}",
-            "interrupted": f"bold {colors.get('warning', 'yellow')}",
-            "running": colors.get("secondary", "blue"),
-            "completed": colors.get("success", "green"),
-            "failed": f"bold {colors.get('error', 'red')}",
-            UNKNOWN_FLOW: "dim",
-        }
-
     @property
     def query_text(self) -> str:
         return self.query_one("#filter", Input).value.strip()
@@ -169,7 +159,7 @@ class HomeScreen(HitlScreen[None]):
     def _show(self) -> None:
         table = self.query_one(SessionTable)
         rows = self.shown
-        table.show(rows, self.hitl.now(), self._styles())
+        table.show(rows, self.hitl.now(), status_styles(self.app.theme_variables))
         empty = self.query_one("#empty", Static)
         if self._problem is not None and not rows:
             empty.update(plain(self._problem))

@@ -8,23 +8,17 @@ it. Node data is the row it shows (:class:`~tui.session_tree.RunRow` or
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from hitl import HUMAN
+from tui.app.status import status_styles
 from tui.sessions.session_tree import CheckpointRow, RunRow, SessionTree
 
 Row = RunRow | CheckpointRow
-
-STATUS_STYLES = {
-    "waiting": "bold yellow",
-    "completed": "bold green",
-    "failed": "bold red",
-    "running": "bold cyan",
-    "interrupted": "bold magenta",
-}
-
 
 class RunTree(Tree[Row]):
     """The runs of a session and their checkpoints; :meth:`show` fills it."""
@@ -55,7 +49,8 @@ class RunTree(Tree[Row]):
         self, parent: TreeNode[Row], session: SessionTree, run: RunRow, expanded: set[str]
     ) -> None:
         node = parent.add(
-            run_label(run, current=run.run_id == session.current), data=run,
+            run_label(run, status_styles(self.app.theme_variables),
+                      current=run.run_id == session.current), data=run,
             expand=run.run_id in expanded,
         )
         self.nodes[run.run_id] = node
@@ -79,12 +74,12 @@ class RunTree(Tree[Row]):
         return node.data if node is not None else None
 
 
-def run_label(run: RunRow, *, current: bool = False) -> Text:
+def run_label(run: RunRow, styles: Mapping[str, str], *, current: bool = False) -> Text:
     label = Text()
     if current:
         label.append("● ", style="bold")
     label.append(f"run {run.short_id} · ")
-    label.append(run.status, style=STATUS_STYLES.get(run.status, "bold"))
+    label.append(run.status, style=styles.get(run.status, "bold"))
     if run.origin is not None:
         label.append(f" · branched from step {run.origin.seq}", style="italic")
     return label
