@@ -13,9 +13,9 @@ from textual.widgets import Static
 from flows.registry import BUILT_IN, FlowEntry, Registry
 from tests.tui.crash_flow import CRASH_SCRIPT, CrashFlow
 from tests.tui.helpers import home, question, text_of
-from tui.app import app as app_module
 from tui.app import make_app
 from tui.app.widgets.session_table import SessionTable
+from tui.sessions import workspace as workspace_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def crashy(monkeypatch: pytest.MonkeyPatch) -> None:
     entry = FlowEntry("crashy", CrashFlow.title, CrashFlow.description, BUILT_IN, CrashFlow)
-    monkeypatch.setattr(app_module, "load_catalog", lambda _dir: Registry({"crashy": entry}, []))
+    monkeypatch.setattr(workspace_module, "available_flows",
+                        lambda _dir: Registry({"crashy": entry}, []))
 
 
 def crash(db: Path) -> str:

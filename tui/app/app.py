@@ -1,7 +1,8 @@
 """HitlApp: the terminal face of hitl, and ``make_app`` / ``run_app`` to build and run it.
 
-The app owns one store and a checkpointer per flow, and the moves between
-screens that any screen may ask for: open a run's question, its history or its
+The app stands on the session layer: it holds a ``Workspace`` (the store, its
+flows, a checkpointer per flow), and the moves between screens that any screen
+may ask for: open a run's question, its history or its
 review, start a new session. Screens decide what to show; the app knows where
 things are.
 
@@ -14,11 +15,10 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -29,45 +29,21 @@ from hitl import (
     COMPLETED,
     CheckpointStore,
     HitlError,
-    RunNotFound,
     Workflow,
     WorkflowCheckpointer,
 )
-from hitl.store import open_store
 from tui.app import paste
 from tui.app.follow import StoreChanged, follow
 from tui.app.screens.home import HomeScreen
-from tui.sessions import locations, run_view
+from tui.sessions import run_view
 from tui.sessions.run_view import RunView
+from tui.sessions.workspace import Workspace
+
+if TYPE_CHECKING:
+    from flows.registry import Registry
 
 Clock = Callable[[], float]
 Now = Callable[[], "datetime | float"]
-
-
-def load_catalog(flows_dir: Path | None) -> Any:
-    """The flows a person can start (``flows.registry.available_flows``): ``.flows``
-    maps a name to its entry (name, title, description, source, factory);
-    ``.problems`` lists the files left out."""
-    from flows.registry import available_flows
-
-    return available_flows(flows_dir)
-
-
-class _Workflows(Mapping[str, Workflow]):
-    """Workflows by flow name, built only when asked for (``summarize`` asks only
-    for the flows the store holds runs of)."""
-
-    def __init__(self, app: HitlApp) -> None:
-        self._app = app
-
-    def __getitem__(self, name: str) -> Workflow:
-        return self._app.checkpointer(name).workflow
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._app.catalog.flows)
-
-    def __len__(self) -> int:
-        return len(self._app.catalog.flows)
 
 
 class HitlApp(App[None]):
@@ -111,18 +87,20 @@ class HitlApp(App[None]):
         self.follow = follow
         """Whether open screens follow what other processes write, live (False: they
         find out when they next write, as a conflict)."""
+        options: dict[str, Any] = {}
+        if clock is not None:
+            options["clock"] = clock
+        if new_id is not None:
+            options["new_id"] = new_id
+        self.workspace = Workspace.on(store, flows_dir=flows_dir, author=author, **options)
+        """The session layer the screens go through: the store, its flows, runs."""
         self.store = store
         self.author = author
         """Who answers in this app (recorded on each answer and edit)."""
-        self.flows_dir = locations.flows_dir(flows_dir)
+        self.flows_dir = self.workspace.flows_dir
         self.open_flow = open_flow
         self.open_run = open_run
-        self._clock = clock
-        self._new_id = new_id
         self._now = now
-        self._lock = threading.RLock()
-        self._catalog: Any = None
-        self._checkpointers: dict[str, WorkflowCheckpointer] = {}
         self._stop_following = threading.Event()
         self.drafts: dict[str, dict[str, Any]] = {}
         """What was typed into a pending question and not sent yet, by the question's
@@ -138,46 +116,26 @@ class HitlApp(App[None]):
         return datetime.fromtimestamp(value, tz=UTC)
 
     @property
-    def catalog(self) -> Any:
-        """The flow registry, read once (on first use, usually in a worker)."""
-        with self._lock:
-            if self._catalog is None:
-                self._catalog = load_catalog(self.flows_dir)
-            return self._catalog
+    def flows(self) -> Registry:
+        """The flows a person can start (read once, on first use, usually in a worker)."""
+        return self.workspace.flows
 
     def workflows(self) -> Mapping[str, Workflow]:
-        return _Workflows(self)
+        return self.workspace.workflows
 
     def checkpointer(self, flow: str) -> WorkflowCheckpointer:
         """The checkpointer of ``flow`` on the app's store (made once).
 
         Raises ``KeyError`` (the registry's ``UnknownFlow``) naming the known flows.
         """
-        with self._lock:
-            ckptr = self._checkpointers.get(flow)
-            if ckptr is None:
-                workflow = self.catalog[flow].factory()
-                options: dict[str, Any] = {}
-                if self._clock is not None:
-                    options["clock"] = self._clock
-                if self._new_id is not None:
-                    options["new_id"] = self._new_id
-                ckptr = WorkflowCheckpointer(
-                    workflow=workflow, store=self.store, author=self.author, **options
-                )
-                self._checkpointers[flow] = ckptr
-            return ckptr
+        return self.workspace.flow_checkpointer(flow)
 
     def flow_of(self, run_id: str) -> str:
         """The flow a run belongs to (``RunNotFound`` if there is no such run)."""
-        run = self.store.get_run(run_id)
-        if run is None:
-            raise RunNotFound(f"no run {run_id}; it may have been deleted")
-        return run.flow
+        return self.workspace.flow_of(run_id)
 
     def flow_title(self, flow: str) -> str:
-        entry = self.catalog.flows.get(flow)
-        return entry.title if entry is not None and entry.title else flow
+        return self.workspace.flow_title(flow)
 
     # -- starting -----------------------------------------------------------------
 
@@ -345,11 +303,9 @@ def run_app(
     open_run: str | None = None,
 ) -> None:
     """Open the store (``--db``, ``HITL_DB`` or the default) and run the app."""
-    store = open_store(locations.store_spec(db))
+    ws = Workspace(db, flows_dir)
     try:
-        make_app(
-            store, flows_dir=flows_dir, open_flow=open_flow, open_run=open_run,
-            author=locations.author(),
-        ).run()
+        make_app(ws.store, flows_dir=ws.flows_dir, open_flow=open_flow, open_run=open_run,
+                 author=ws.author).run()
     finally:
-        store.close()
+        ws.close()

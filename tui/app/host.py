@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from flows.registry import Registry
     from hitl import CheckpointStore, Workflow, WorkflowCheckpointer
 
 
@@ -26,7 +27,7 @@ class Host(Protocol):
     drafts: dict[str, dict[str, Any]]
 
     @property
-    def catalog(self) -> Any: ...
+    def flows(self) -> Registry: ...
 
     def now(self) -> datetime: ...
 

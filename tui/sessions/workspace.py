@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -21,8 +22,8 @@ from typing import Any
 from flows.registry import Registry, UnknownFlow, available_flows
 from hitl import (
     CheckpointStore,
-    RunHandler,
     MemoryStore,
+    RunHandler,
     RunNotFound,
     SqliteStore,
     StoreError,
@@ -53,7 +54,30 @@ class Workspace:
         self.author: str | None = locations.author(user)
         """Who answers and changes through this workspace (``--user``, ``HITL_USER``,
         else the login)."""
+        self.checkpointer_options: dict[str, Any] = {}
+        """More arguments for every checkpointer made here (a fixed clock and ids)."""
         self._workflows: dict[str, Workflow] = {}
+        self._checkpointers: dict[str, WorkflowCheckpointer] = {}
+        self._lock = threading.RLock()  # the app reads flows from its workers' threads
+
+    @classmethod
+    def on(cls, store: CheckpointStore, *, flows_dir: str | os.PathLike[str] | None = None,
+           author: str | None = None, **checkpointer_options: Any) -> Workspace:
+        """A workspace on a store already open (the app's): ``author`` as given (None:
+        nobody recorded), ``checkpointer_options`` (``clock``, ``new_id``) for every
+        checkpointer made here."""
+        ws = cls.__new__(cls)
+        ws.spec = str(getattr(store, "path", None) or type(store).__name__)
+        ws.db_chosen = True
+        ws.writes = True
+        ws.flows_dir = locations.flows_dir(flows_dir)
+        ws.author = author
+        ws.checkpointer_options = checkpointer_options
+        ws._workflows = {}
+        ws._checkpointers = {}
+        ws._lock = threading.RLock()
+        ws.__dict__["store"] = store
+        return ws
 
     @cached_property
     def store(self) -> CheckpointStore:
@@ -77,16 +101,26 @@ class Workspace:
 
     # -- flows --------------------------------------------------------------------
 
-    @cached_property
+    @property
     def flows(self) -> Registry:
-        """The flows a person can start, by name, and the files left out (``.problems``)."""
-        return available_flows(self.flows_dir)
+        """The flows a person can start, by name, and the files left out
+        (``.problems``): read once, on first use."""
+        with self._lock:
+            if "_flows" not in self.__dict__:
+                self.__dict__["_flows"] = available_flows(self.flows_dir)
+            return self.__dict__["_flows"]
 
     def workflow(self, name: str) -> Workflow:
         """The flow ``name``, built once (``UnknownFlow`` when there is none)."""
-        if name not in self._workflows:
-            self._workflows[name] = self.flows.load(name)
-        return self._workflows[name]
+        with self._lock:
+            if name not in self._workflows:
+                self._workflows[name] = self.flows.load(name)
+            return self._workflows[name]
+
+    def flow_title(self, name: str) -> str:
+        """The flow's title, else its name."""
+        entry = self.flows.flows.get(name)
+        return entry.title if entry is not None and entry.title else name
 
     @property
     def workflows(self) -> Mapping[str, Workflow]:
@@ -94,7 +128,23 @@ class Workspace:
         return _LazyWorkflows(self)
 
     def checkpointer(self, workflow: Workflow) -> WorkflowCheckpointer:
-        return WorkflowCheckpointer(workflow=workflow, store=self.store, author=self.author)
+        return WorkflowCheckpointer(workflow=workflow, store=self.store, author=self.author,
+                                    **self.checkpointer_options)
+
+    def flow_checkpointer(self, name: str) -> WorkflowCheckpointer:
+        """The checkpointer of the flow ``name`` on this store, made once
+        (``UnknownFlow`` naming the known flows when there is none)."""
+        with self._lock:
+            if name not in self._checkpointers:
+                self._checkpointers[name] = self.checkpointer(self.workflow(name))
+            return self._checkpointers[name]
+
+    def flow_of(self, run_id: str) -> str:
+        """The flow a run belongs to (``RunNotFound`` if there is no such run)."""
+        run = self.store.get_run(run_id)
+        if run is None:
+            raise RunNotFound(f"no run {run_id}; it may have been deleted")
+        return run.flow
 
     # -- runs ---------------------------------------------------------------------
 

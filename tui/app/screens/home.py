@@ -9,7 +9,7 @@ screen shows.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,6 +29,9 @@ from tui.app.widgets.footer import Footer
 from tui.app.widgets.session_table import SessionTable
 from tui.sessions.summary import UNKNOWN_FLOW, SessionSummary, Summaries, SummaryPage
 from tui.sessions.text import one_line
+
+if TYPE_CHECKING:
+    from flows.registry import Registry
 
 EMPTY = "No sessions yet — press n to start one"
 
@@ -61,12 +64,12 @@ class HomeScreen(HitlScreen[None]):
             self.problem = problem
             """Why the sessions could not be read (None: they were)."""
 
-    class Catalog(Message):
+    class FlowsRead(Message):
         """The flows are read: time to pick one."""
 
-        def __init__(self, catalog: Any) -> None:
+        def __init__(self, flows: Registry) -> None:
             super().__init__()
-            self.catalog = catalog
+            self.flows = flows
 
     class Deleted(Message):
         pass
@@ -239,23 +242,23 @@ class HomeScreen(HitlScreen[None]):
             self.hitl.open_question(summary.run_id, summary.flow)
 
     def action_new(self) -> None:
-        self.work(self._catalog_job, group="catalog")
+        self.work(self._flows_job, group="flows")
 
-    def _catalog_job(self) -> Message:
+    def _flows_job(self) -> Message:
         try:
-            return self.Catalog(self.hitl.catalog)
+            return self.FlowsRead(self.hitl.flows)
         except Exception as exc:
             return self.Problem(f"Could not read the flows: {exc}")
 
-    def on_home_screen_catalog(self, message: Catalog) -> None:
-        catalog = message.catalog
+    def on_home_screen_flows_read(self, message: FlowsRead) -> None:
+        flows = message.flows
 
         def picked(name: str | None) -> None:
             if name:
                 self.hitl.new_session(name)
 
         self.app.push_screen(
-            FlowPickerScreen(list(catalog.flows.values()), catalog.problems), picked
+            FlowPickerScreen(list(flows.flows.values()), flows.problems), picked
         )
 
     def action_history(self) -> None:
