@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic_core import InitErrorDetails
 
 from hitl.answers import Rules, check_rules, check_text, field_error, raise_errors, rules_for
 from hitl.errors import WorkflowValidationError
@@ -98,23 +99,46 @@ class InputRequiredEvent(Event):
         """The question whose fields are ``values`` (as the step built it), answered."""
         errors = []
         for name, value in answers.items():
-            if name not in cls.answer_rules:
-                reason = (
-                    "the prompt is set by the step, not by an answer"
-                    if name in cls.model_fields
-                    else "not an answer field of this question"
-                )
-                errors.append(field_error("not_an_answer", reason, name, value))
-            elif isinstance(value, bool) and cls.answer_rules[name].kind in ("integer", "number"):
-                errors.append(
-                    field_error("number_type", "expected a number, not yes/no", name, value)
-                )
-            else:
-                errors.extend(check_text(name, value, limit))
+            errors.extend(cls._input_errors(name, value, limit))
         raise_errors(cls.__name__, errors)
         event = cls.model_validate({**values, **answers})
         event.check_rules()
         return event
+
+    @classmethod
+    def check_answers(cls, answers: dict[str, Any], *, limit: int = 1 << 20) -> None:
+        """Raise ``pydantic.ValidationError`` for the answers this question would
+        refuse, each field on its own (its type and its rules), without a question
+        to put them in: so answers can be checked before a run asks for them."""
+        errors = []
+        for name, value in answers.items():
+            found = cls._input_errors(name, value, limit)
+            if not found:
+                try:
+                    value = TypeAdapter(cls.model_fields[name].annotation).validate_python(value)
+                except ValidationError as exc:
+                    found = [
+                        field_error(e["type"], e["msg"], name, e.get("input"))
+                        for e in exc.errors()
+                    ]
+                else:
+                    found = check_rules(name, cls.answer_rules[name], value)
+            errors.extend(found)
+        raise_errors(cls.__name__, errors)
+
+    @classmethod
+    def _input_errors(cls, name: str, value: Any, limit: int) -> list[InitErrorDetails]:
+        """What is wrong with ``value`` as input for field ``name`` before any parsing."""
+        if name not in cls.answer_rules:
+            reason = (
+                "the prompt is set by the step, not by an answer"
+                if name in cls.model_fields
+                else "not an answer field of this question"
+            )
+            return [field_error("not_an_answer", reason, name, value)]
+        if isinstance(value, bool) and cls.answer_rules[name].kind in ("integer", "number"):
+            return [field_error("number_type", "expected a number, not yes/no", name, value)]
+        return check_text(name, value, limit)
 
     def check_rules(self) -> None:
         """Raise ``pydantic.ValidationError`` if an answer field breaks its rules."""

@@ -226,14 +226,25 @@ def test_answer_takes_a_unique_prefix_of_the_run_id(hitl, write) -> None:
 
 def test_answer_from_a_file_goes_on_from_the_current_question(hitl, write) -> None:
     run_id = new_run(hitl, write, {"objective": "Ship v2"})
-    rest = {"resources": "Time", "approach": "Steps", "objective": "ignored: answered already"}
+    rest = {"objective": "Ship v2", "resources": "Time", "approach": "Steps"}
     result = hitl("answer", run_id, "--answers", write(rest, "rest.json"))
-    assert result.code == 0, result
+    assert (result.code, result.err) == (0, ""), result  # objective: stored already, as given
     assert result.lines[1] == "Question 4 of 4: Any additional notes?"
     answers = hitl("show", run_id, "--json").json["answers"]
     assert [(a["id"], a["value"]) for a in answers] == [
         ("objective", "Ship v2"), ("resources", "Time"), ("approach", "Steps"),
     ]
+
+
+def test_an_answer_given_before_differently_is_not_stored_and_said_so(hitl, write) -> None:
+    run_id = new_run(hitl, write, {"objective": "Ship v2"})
+    other = write({"objective": "Ship v3", "resources": "Time"}, "other.json")
+    result = hitl("answer", run_id, "--answers", other)
+    fails(result, f"{other}: stored resources; not stored objective: answered before, "
+                  f"differently (hitl change {run_id} --set objective=... changes it)")
+    assert result.lines[1] == "Question 3 of 4: What approach will you take?"
+    fails(hitl("answer", run_id, "--set", "objective=Ship v3", "--set", "approach=Steps"),
+          "--set: stored approach; not stored objective: answered before, differently")
 
 
 def test_answers_can_come_from_standard_input(hitl, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -243,10 +254,55 @@ def test_answers_can_come_from_standard_input(hitl, monkeypatch: pytest.MonkeyPa
     assert result.lines[1] == "Completed: 4 questions answered."
 
 
-def test_unused_answers_are_noted_when_the_run_completes(hitl, write) -> None:
-    result = hitl("new", "gather", "--answers", write({**GATHER_ANSWERS, "objectiv": "typo"}))
-    assert result.code == 0
-    assert result.err.endswith(": not asked, not used: objectiv\n")
+BRANCHY = """\
+id = "branchy"
+
+[[questions]]
+id = "pet"
+prompt = "A pet?"
+type = "choice"
+choices = ["cat", "dog"]
+
+[[questions]]
+id = "bark"
+prompt = "How loud?"
+when = { question = "pet", equals = "dog" }
+
+[[questions]]
+id = "name"
+prompt = "Its name?"
+"""
+
+
+def test_answers_the_run_never_asked_are_named_when_it_completes(hitl, write, tmp_path,
+                                                                 monkeypatch) -> None:
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "flows" / "branchy.toml").write_text(BRANCHY, encoding="utf-8")
+    monkeypatch.setenv("HITL_FLOWS", str(tmp_path / "flows"))
+    answers = write({"pet": "cat", "bark": "x" * 500_000, "name": "Tom"})
+    result = hitl("new", "branchy", "--answers", answers)
+    assert result.code == 0, result
+    assert result.err == f"hitl: note: {answers}: not asked, not used: bark\n"
+
+
+def test_a_misspelled_field_is_refused_naming_it_and_the_fields_there_are(hitl, write) -> None:
+    answers = write({**GATHER_ANSWERS, "objektive": "typo"})
+    result = hitl("new", "gather", "--answers", answers)
+    fails(result, f"{answers}: objektive: not an answer field of flow gather "
+                  "(its fields: objective, resources, approach, notes)")
+    assert result.out == ""
+    assert hitl("list", "--json").json == []  # refused before a run was made
+    run_id = new_run(hitl, write)
+    fails(hitl("answer", run_id, "--set", "objective=Ship", "--set", "objektive=x"),
+          "objektive: not an answer field of flow gather")
+    fails(hitl("answer", run_id, "--answers", answers), "objektive: not an answer field")
+    assert hitl("show", run_id, "--json").json["answers"] == []
+
+
+def test_a_value_of_the_wrong_type_is_refused_before_a_run_is_made(hitl, write) -> None:
+    answers = write({"objective": "Ship", "notes": 5})
+    fails(hitl("new", "gather", "--answers", answers), "notes: Input should be a valid string")
+    assert hitl("list", "--json").json == []
 
 
 def test_json_output_of_new_and_answer(hitl, write) -> None:
@@ -451,15 +507,16 @@ def test_invalid_set_values_name_the_field_and_why(hitl, write, kinds: Path,
     ({"count": 1, "ratio": 1, "ok": True, "areas": ["UI"], "tags": [], "due": "2024-01-01",
       "size": "huge"}, "size: huge is not one of: small, large"),
 ])
-def test_an_invalid_answer_in_a_file_names_the_field_and_the_run(
+def test_an_invalid_answer_in_a_file_is_named_before_anything_is_stored(
     hitl, write, kinds: Path, answers: dict[str, Any], message: str,
 ) -> None:
     result = hitl("new", "kinds", "--answers", write(answers))
     fails(result, message)
-    run_id = result.lines[0]
-    assert f"(run {run_id} waits at that question)" in result.err
-    # The answers before it were kept: the run waits at the question that failed.
-    assert hitl("show", run_id, "--json").json["status"] == "waiting"
+    assert result.out == ""
+    assert hitl("list", "--json").json == []  # no run was made
+    run_id = new_run(hitl, write, flow="kinds")
+    fails(hitl("answer", run_id, "--answers", write(answers)), message)
+    assert hitl("show", run_id, "--json").json["answers"] == []  # not even the valid ones
 
 
 # -- every shipped questionnaire, to the end ------------------------------------------------
@@ -742,8 +799,9 @@ def test_invalid_answer_names_the_field_and_why(hitl, write) -> None:
     fails(hitl("answer", run_id, "--set", "objective="), "objective: an answer is required")
     fails(hitl("answer", run_id, "--set", "objective=" + "x" * 2001),
           "objective: at most 2000 characters, got 2001")
-    fails(hitl("answer", run_id, "--set", "bogus=1"), "bogus: not an answer field of this question")
-    fails(hitl("answer", run_id, "--set", "at=1"), "at: not an answer field of this question")
+    fields = "not an answer field of flow gather (its fields: objective, resources, approach, notes)"
+    fails(hitl("answer", run_id, "--set", "bogus=1"), f"bogus: {fields}")
+    fails(hitl("answer", run_id, "--set", "at=1"), f"at: {fields}")
     fails(hitl("answer", run_id, "--set", "message=hi"),
           "message: the prompt is set by the step, not by an answer")
     fails(hitl("answer", run_id, "--set", "objective=a\x00b"),
@@ -757,8 +815,13 @@ def test_answer_needs_answers_and_a_question(hitl, write) -> None:
     fails(hitl("answer", run_id), "nothing to answer with: give --set FIELD=VALUE or --answers",
           code=2)
     assert hitl("answer", run_id, "--set", "a=b", "--answers", "x.json").code == 2
-    fails(hitl("answer", run_id, "--answers", write({"notes": "x"}, "notes.json")),
-          "answers nothing the run asks now: its question wants objective")
+    empty = write({}, "empty.json")
+    fails(hitl("answer", run_id, "--answers", empty),
+          f"{empty} holds no answers: the question the run waits on wants objective")
+    notes = write({"notes": "x"}, "notes.json")
+    fails(hitl("answer", run_id, "--answers", notes),
+          f'{notes}: not stored notes: the run now waits on question 1 of 4, "What is your '
+          'main objective?" (objective), and no answer to it was given')
     done = new_run(hitl, write, GATHER_ANSWERS)
     fails(hitl("answer", done, "--set", "notes=x"),
           f"run {done} is completed: there is no question to answer")

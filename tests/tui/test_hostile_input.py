@@ -270,3 +270,44 @@ async def test_the_app_shows_a_bidirectional_override_in_a_prompt_escaped(sqlite
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await question(pilot, 1)
         assert prompt(screen) == "Say \\u202eolleh"
+
+
+# -- answers read no further than the cap --------------------------------------------------
+
+_PEAK = """
+import resource, subprocess, sys
+def cap():
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))  # a regression fails, not the box
+stdin = open(sys.argv[1], "rb") if sys.argv[1] != "-" else None
+proc = subprocess.run([sys.executable, "-m", "tui.cli", *sys.argv[2:]], stdin=stdin,
+                      capture_output=True, text=True, preexec_fn=cap, timeout=30)
+print(proc.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+print(proc.stderr, end="")
+"""
+
+
+def _peak(env: dict[str, str], stdin: str, *args: str) -> tuple[int, int, str]:
+    """The exit status, the peak memory (MiB) and stderr of a real `hitl` process."""
+    proc = subprocess.run([sys.executable, "-c", _PEAK, stdin, *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env={**os.environ, **env})
+    first, _, err = proc.stdout.partition("\n")
+    code, peak = map(int, first.split())
+    return code, peak, err
+
+
+@pytest.mark.parametrize("how", ["a 64 MB file", "/dev/zero", "/dev/zero as standard input"])
+def test_an_answers_file_past_the_cap_is_refused_without_being_read(env, tmp_path, how):
+    if how == "a 64 MB file":
+        path = tmp_path / "huge.json"
+        with path.open("wb") as f:
+            f.truncate(64 << 20)
+        stdin, given, name = "-", str(path), str(path)
+    elif how == "/dev/zero":
+        stdin, given, name = "-", "/dev/zero", "/dev/zero"
+    else:
+        stdin, given, name = "/dev/zero", "-", "standard input"
+    code, peak, err = _peak(env, stdin, "new", "gather", "--answers", given)
+    assert code == 1
+    one_error(err, f"{name}: larger than 1 MiB, the most an answers file may hold")
+    assert peak < 100, f"{peak} MiB to refuse it"
+    assert not Path(env["HITL_DB"]).exists()  # nothing made, not even the store

@@ -25,6 +25,7 @@ from hitl import (
     COMPLETED,
     FAILED,
     Checkpoint,
+    CheckpointNotFound,
     HitlError,
     InputRequiredEvent,
     RunHandler,
@@ -34,10 +35,12 @@ from hitl import (
 from tui.cli import render
 from tui.sessions.answering import (
     AnswerError,
-    answer_now,
+    Applied,
     apply_answers,
+    check_answers,
     parse_sets,
     read_answers_file,
+    source_name,
 )
 from tui.sessions.export import export_data, export_markdown, lineage_answers, run_result
 from tui.sessions.summary import PAGE, SessionSummary, Summaries, SummaryPage, progress, status_of
@@ -306,50 +309,41 @@ def _indent(text: str, by: str = "  ") -> str:
 def cmd_new(ws: Workspace, args: argparse.Namespace) -> int:
     """``hitl new FLOW --answers FILE`` (without a file, :mod:`tui.launch` opens the UI)."""
     workflow = ws.workflow(args.flow)
-    answers = read_answers_file(args.answers)  # a bad file starts no run
+    answers = read_answers_file(args.answers)
+    source = source_name(args.answers)
+    check_answers(workflow, answers, text=False, source=source)  # a refused file starts no run
     ckptr = ws.checkpointer(workflow)
     handler = ckptr.run()
     if not args.json:
         out(handler.run_id)
     go(handler)
-    applied = _apply(ckptr, handler.run_id, answers)
-    if ckptr.get_run(handler.run_id).status == COMPLETED:
-        _note_unused(args.answers, set(answers) - applied)
-    return report(ckptr, handler.run_id, json=args.json)
+    return _answer(ckptr, handler.run_id, answers, text=False, source=source, json=args.json)
 
 
 def cmd_answer(ws: Workspace, args: argparse.Namespace) -> int:
     run = ws.find_run(args.run)
     ckptr = ws.run_checkpointer(run)
-    sets = parse_sets(args.set or [])
-    answers = read_answers_file(args.answers) if args.answers is not None else None
+    if args.answers is not None:
+        values: dict[str, Any] = read_answers_file(args.answers)
+        source, text = source_name(args.answers), False
+    else:
+        values, source, text = parse_sets(args.set or []), "--set", True
+    check_answers(ckptr.workflow, values, text=text, source=source if not text else "")
     _ready_to_answer(ckptr, run.run_id)
     pending = ckptr.pending_question(run.run_id)
     assert pending is not None  # _ready_to_answer made sure
-    if not sets and answers is None and type(pending[1]).answer_rules:
+    wanted = type(pending[1]).answer_rules
+    if not values and wanted:
+        if args.answers is not None:
+            raise CommandError(f"{source} holds no answers: the question the run waits on "
+                               f"wants {', '.join(wanted)}")
         raise CommandError(
             "nothing to answer with: give --set FIELD=VALUE or --answers FILE "
             f"(hitl show {run.run_id} shows the question)", USAGE,
         )
-    if answers is None:
-        with stepping(run.run_id):
-            answer_now(ckptr, run.run_id, sets, text=True)
-        _settled(ckptr, run.run_id)
-    else:
-        used = _apply(ckptr, run.run_id, answers)
-        if not used:
-            wanted = ", ".join(type(pending[1]).answer_rules) or "nothing"
-            raise CommandError(
-                f"{_name(args.answers)} answers nothing the run asks now: its question "
-                f"wants {wanted}"
-            )
     if not args.json:
         out(run.run_id)
-    return report(ckptr, run.run_id, json=args.json)
-
-
-def _name(path: str) -> str:
-    return "standard input" if path == "-" else path
+    return _answer(ckptr, run.run_id, values, text=text, source=source, json=args.json)
 
 
 def _ready_to_answer(ckptr: WorkflowCheckpointer, run_id: str) -> None:
@@ -373,18 +367,44 @@ def _ready_to_answer(ckptr: WorkflowCheckpointer, run_id: str) -> None:
     raise CommandError(f"run {run_id} has no question pending (it is {status_of(info)})")
 
 
-def _apply(ckptr: WorkflowCheckpointer, run_id: str, answers: dict[str, Any]) -> set[str]:
-    """Apply an answers file; the names it used. An invalid answer's error says
-    which run now waits at that question."""
+def _answer(ckptr: WorkflowCheckpointer, run_id: str, values: dict[str, Any], *, text: bool,
+            source: str, json: bool) -> int:
+    """Apply ``values`` question after question, print where the run is now, and
+    fail naming what was not stored (and why) unless every answer that could be was."""
     try:
         with stepping(run_id):
-            applied = apply_answers(ckptr, run_id, answers)
-    except ValidationError as exc:
-        raise CommandError(f"{describe(exc)} (run {run_id} waits at that question)") from None
-    except AnswerError as exc:
-        raise CommandError(f"{exc} (run {run_id} waits at that question)") from None
+            applied = apply_answers(ckptr, run_id, values, text=text)
+    except CheckpointNotFound as exc:
+        raise CommandError(
+            f"run {run_id} is damaged: {exc}; nothing was stored "
+            f"(hitl show {run_id} shows what is left of it)"
+        ) from None
     _settled(ckptr, run_id)
-    return applied.used
+    if applied.not_asked:
+        names = ", ".join(applied.not_asked)
+        print(visible(f"hitl: note: {source}: not asked, not used: {names}"), file=sys.stderr)
+    report(ckptr, run_id, json=json, applied=applied)
+    if applied.complete and (applied.stored or applied.not_asked or not values):
+        return 0
+    raise CommandError(_not_stored(run_id, applied, source))
+
+
+def _not_stored(run_id: str, applied: Applied, source: str) -> str:
+    """What was stored and what was not, and why, on one line."""
+    stored = f"stored {', '.join(applied.stored)}" if applied.stored else "nothing stored"
+    if applied.refused is not None:
+        exc = applied.refused
+        reason = describe(exc) if isinstance(exc, ValidationError) else str(exc)
+        return f"{reason} (run {run_id} waits at that question; {stored})"
+    if not applied.not_stored:  # every field given was answered before, as given
+        return (f"{source}: nothing stored: {', '.join(applied.same)} answered before as "
+                f"given, and nothing for the question the run waits on")
+    reasons: dict[str, list[str]] = {}
+    for name, why in applied.not_stored.items():
+        reasons.setdefault(why, []).append(name)
+    missed = "; ".join(f"{', '.join(names)}: {why}" for why, names in reasons.items())
+    head = f"stored {', '.join(applied.stored)}; not stored " if applied.stored else "not stored "
+    return f"{source}: {head}{missed}"
 
 
 def _settled(ckptr: WorkflowCheckpointer, run_id: str) -> None:
@@ -394,15 +414,10 @@ def _settled(ckptr: WorkflowCheckpointer, run_id: str) -> None:
         raise RunFailed(f"run {run_id} failed in a step: {one_line(info.error or '')}")
 
 
-def _note_unused(path: str, unused: set[str]) -> None:
-    if unused:
-        names = ", ".join(sorted(unused))
-        print(visible(f"hitl: note: {_name(path)}: not asked, not used: {names}"),
-              file=sys.stderr)
-
-
-def report(ckptr: WorkflowCheckpointer, run_id: str, *, json: bool) -> int:
-    """After answering: the run's pending question, or its result."""
+def report(ckptr: WorkflowCheckpointer, run_id: str, *, json: bool,
+           applied: Applied | None = None) -> int:
+    """After answering: the run's pending question, or its result (with --json,
+    the fields ``applied`` stored and did not)."""
     info = ckptr.get_run(run_id)
     pending, number, total = _pending(ckptr, run_id)
     answered = number - 1
@@ -416,6 +431,10 @@ def report(ckptr: WorkflowCheckpointer, run_id: str, *, json: bool) -> int:
                 if pending is not None else None
             ),
             "result": result,
+            **({} if applied is None else {
+                "stored": applied.stored, "not_stored": applied.not_stored,
+                "not_asked": applied.not_asked,
+            }),
         }))
     elif pending is not None:
         out(render.question_text(pending[1], run_id, number, total))

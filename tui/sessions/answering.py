@@ -11,12 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from hitl import InputRequiredEvent, Rules, RunNotWaiting, WorkflowCheckpointer
+from pydantic import ValidationError
+from hitl import (
+    ConflictError,
+    InputRequiredEvent,
+    Rules,
+    RunNotWaiting,
+    Workflow,
+    WorkflowCheckpointer,
+)
+from pydantic_core import to_jsonable_python
+from tui.sessions.export import lineage_answers
+from tui.sessions.summary import progress
+from tui.sessions.text import one_line
 from tui.sessions.workspace import drive
 
 YES = frozenset({"yes", "y", "true", "t", "1", "on"})
@@ -61,13 +73,22 @@ def parse_sets(pairs: list[str]) -> dict[str, list[str]]:
     return sets
 
 
-def read_answers_file(path: str) -> dict[str, Any]:
-    """A JSON object of field -> answer, from ``path`` ("-" is standard input)."""
-    import sys
+MAX_ANSWERS_BYTES = 1 << 20
+"""The most an answers file (or standard input) may hold: 1 MiB, read no further."""
 
-    name = "standard input" if path == "-" else path
+
+def read_answers_file(path: str, limit: int = MAX_ANSWERS_BYTES) -> dict[str, Any]:
+    """A JSON object of field -> answer, from ``path`` ("-" is standard input),
+    read no further than ``limit`` bytes."""
+    name = source_name(path)
+    raw = _read_capped(path, limit)
+    if len(raw) > limit:
+        raise AnswerError(
+            f"{name}: larger than {_size(limit)}, the most an answers file may hold; "
+            "answers are text, not documents"
+        )
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as exc:
         raise AnswerError(
             f"{name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at {exc.start}); "
@@ -88,6 +109,27 @@ def read_answers_file(path: str) -> dict[str, Any]:
             f'e.g. {{"objective": "Ship v2"}}, not a {_json_type(data)}'
         )
     return data
+
+
+def source_name(path: str) -> str:
+    """An answers file as a person reads its name."""
+    return "standard input" if path == "-" else path
+
+
+def _read_capped(path: str, limit: int) -> bytes | str:
+    """At most ``limit + 1`` bytes of ``path`` (or of standard input): one more
+    than fits tells that it does not."""
+    if path == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text stream put in its place (tests, embedding)
+            return sys.stdin.read(limit + 1)
+        return stream.read(limit + 1)
+    with open(path, "rb") as f:
+        return f.read(limit + 1)
+
+
+def _size(limit: int) -> str:
+    return f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit:,} bytes"
 
 
 def _json_type(value: Any) -> str:
@@ -191,45 +233,157 @@ def coerce(question: type[InputRequiredEvent], values: Mapping[str, Any], *,
     return out
 
 
+# -- checking before anything is stored ------------------------------------------------
+
+
+def answer_fields(workflow: Workflow) -> dict[str, list[type[InputRequiredEvent]]]:
+    """Every answer field the flow's questions have, with the questions that have it."""
+    fields: dict[str, list[type[InputRequiredEvent]]] = {}
+    for question in workflow.spec.questions:
+        for name in question.answer_rules:
+            fields.setdefault(name, []).append(question)
+    return fields
+
+
+def check_answers(workflow: Workflow, values: Mapping[str, Any], *, text: bool,
+                  source: str = "") -> None:
+    """Refuse, before anything is stored, answers no question of the flow takes:
+    names that are no answer field of it (all of them named, with the fields it
+    has), and values their field refuses (a wrong type, a broken rule), checked
+    as each question would. ``AnswerError`` or ``pydantic.ValidationError``."""
+    fields = answer_fields(workflow)
+    unknown = [name for name in values if name not in fields]
+    prefix = f"{source}: " if source else ""
+    if "message" in unknown:
+        raise AnswerError(f"{prefix}message: the prompt is set by the step, not by an answer")
+    if unknown:
+        what = "not an answer field" if len(unknown) == 1 else "not answer fields"
+        expected = ", ".join(fields) or "none"
+        raise AnswerError(
+            f"{prefix}{', '.join(unknown)}: {what} of flow {workflow.flow_name} "
+            f"(its fields: {expected})"
+        )
+    for name, value in values.items():
+        refusal: Exception | None = None
+        for question in fields[name]:  # a field two questions share: either may take it
+            try:
+                question.check_answers(coerce(question, {name: value}, text=text))
+                break
+            except (AnswerError, ValidationError) as exc:
+                refusal = refusal or exc
+        else:
+            assert refusal is not None
+            raise refusal
+
+
 # -- applying -----------------------------------------------------------------------
 
 
 @dataclass
 class Applied:
-    """What applying answers did: how many questions it answered, which names it used."""
+    """What applying answers did: the fields stored (in order), the questions they
+    answered, and of the fields given and not stored, why."""
 
+    stored: list[str] = field(default_factory=list)
     answered: int = 0
-    used: set[str] = field(default_factory=set)
+    same: list[str] = field(default_factory=list)
+    """Fields answered before with the very value given: nothing to store."""
+    not_asked: list[str] = field(default_factory=list)
+    """Fields the run ended without asking."""
+    not_stored: dict[str, str] = field(default_factory=dict)
+    """Fields that could have been stored and were not, each with why."""
+    refused: Exception | None = None
+    """The refusal (``ValidationError`` or ``AnswerError``) that stopped it, if one did."""
+
+    @property
+    def complete(self) -> bool:
+        """Whether every answer that could be stored was."""
+        return not self.not_stored and self.refused is None
 
 
-def answer_now(ckptr: WorkflowCheckpointer, run_id: str, values: Mapping[str, Any], *,
-               text: bool) -> None:
-    """Answer the run's pending question with ``values`` and go on until it waits or ends."""
+def apply_answers(ckptr: WorkflowCheckpointer, run_id: str, values: Mapping[str, Any], *,
+                  text: bool = False) -> Applied:
+    """Answer question after question from ``values`` (field -> JSON value, or
+    ``--set`` texts with ``text``), as far as they go, each answer stored at the
+    question this process saw: should another writer move the run first, it stops
+    there and says so (nothing of it is overwritten, nothing skipped silently).
+    It stops too at a question none of whose fields is given, one whose required
+    fields are not all given, one whose fields were used already (a flow that
+    asks again), and one with no answer fields. ``RunNotWaiting`` when no question
+    is pending; ``CheckpointNotFound`` before anything is stored when the run's
+    lineage cannot be read (a damaged row)."""
     pending = ckptr.pending_question(run_id)
     if pending is None:
         raise RunNotWaiting(f"run {run_id} has no question pending")
-    checkpoint, question = pending
-    answers = coerce(type(question), values, text=text)
-    drive(ckptr.answer(run_id, at=checkpoint.id, **answers))
-
-
-def apply_answers(ckptr: WorkflowCheckpointer, run_id: str, answers: Mapping[str, Any]) -> Applied:
-    """Answer question after question from ``answers`` (field -> JSON value), as
-    far as they go: stop at a question none of whose fields is given, one whose
-    required fields are not all given, or one whose fields were used already (a
-    flow that asks again). A question with no answer fields stops it too."""
+    at, question = pending[0].id, pending[1]
+    before = {a.id: a.value for a in lineage_answers(ckptr, run_id)}  # damage shows here
     applied = Applied()
-    while True:
-        pending = ckptr.pending_question(run_id)
-        if pending is None:
-            return applied
-        checkpoint, question = pending
+    conflict = False
+    while question is not None:
         rules = type(question).answer_rules
-        given = {name: answers[name] for name in rules if name in answers}
-        missing = [n for n, r in rules.items() if r.required and n not in answers]
-        if not given or missing or applied.used & set(given):
-            return applied
-        values = coerce(type(question), given, text=False)
-        drive(ckptr.answer(run_id, at=checkpoint.id, **values))
+        given = {name: values[name] for name in rules if name in values}
+        missing = [n for n, r in rules.items() if r.required and n not in values]
+        nothing_asked = not rules and not values and not applied.answered
+        if not nothing_asked and (not given or missing or set(applied.stored) & set(given)):
+            break  # a question that asks nothing is answered with nothing, once
+        try:
+            answers = coerce(type(question), given, text=text)
+            handler = ckptr.answer(run_id, at=at, **answers)
+        except ConflictError:
+            conflict = True
+            break
+        except (ValidationError, AnswerError) as exc:
+            applied.refused = exc
+            break
+        applied.stored += list(given)
         applied.answered += 1
-        applied.used |= set(given)
+        drive(handler)
+        question = handler.question
+        tip = handler.checkpoint
+        if question is None or tip is None:
+            break
+        at = tip.id
+    waiting = None if conflict and applied.refused is None else ckptr.pending_question(run_id)
+    for name in (n for n in values if n not in applied.stored):
+        if name in before:
+            if _same(ckptr.workflow, name, values[name], before[name], text=text):
+                applied.same.append(name)
+                continue
+            applied.not_stored[name] = (
+                f"answered before, differently (hitl change {run_id} --set "
+                f"{name}=... changes it)"
+            )
+        elif conflict:
+            applied.not_stored[name] = f"answered elsewhere; {waits_on(ckptr, run_id)}"
+        elif waiting is None:
+            applied.not_asked.append(name)
+        else:
+            applied.not_stored[name] = f"{waits_on(ckptr, run_id)}, and no answer to it was given"
+    return applied
+
+
+def _same(workflow: Workflow, name: str, given: Any, stored: Any, *, text: bool) -> bool:
+    """Whether ``given`` (as read from the person) is the answer ``stored`` (as JSON)."""
+    for question in answer_fields(workflow).get(name, []):
+        try:
+            value = coerce(question, {name: given}, text=text)[name]
+        except AnswerError:
+            continue
+        if to_jsonable_python(value) == stored:
+            return True
+    return False
+
+
+def waits_on(ckptr: WorkflowCheckpointer, run_id: str) -> str:
+    """Where the run is now, as a person reads it: "the run now waits on question
+    3 of 4, "How will you approach it?" (approach)", or "the run is now completed"."""
+    pending = ckptr.pending_question(run_id)
+    if pending is None:
+        return f"the run is now {ckptr.get_run(run_id).status}"
+    question = pending[1]
+    answered, total = progress(ckptr, run_id)
+    fields = ", ".join(type(question).answer_rules) or "no answer fields"
+    return (
+        f"the run now waits on question {answered + 1} of {max(total, answered + 1)}, "
+        f'"{one_line(question.message, 80)}" ({fields})'
+    )
