@@ -2,7 +2,9 @@
 
 Nothing here builds classes; :mod:`flows.questionnaire` compiles the result into
 a workflow. Every problem is one :class:`QuestionnaireError` whose message is a
-single line: ``<path>:<line>: question '<id>': <what is wrong>``.
+single line: ``<path>:<line>: question '<id>': <what is wrong>``. Reading stops at
+the first (:func:`read_questionnaire`); :func:`examine_questionnaire` goes on and
+gives every one it can tell apart (for ``hitl check``).
 
 The file format (see ``flows/questionnaire.py`` for the whole reference)::
 
@@ -24,11 +26,18 @@ from __future__ import annotations
 import difflib
 import keyword
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flows.conditions import Condition, ConditionError, Target, parse_condition
+from flows.conditions import ConditionError, Target, parse_condition
+from flows.questionnaire_model import (
+    Question,
+    Questionnaire,
+    QuestionnaireError,
+    camel,
+    event_name,
+    humanize,
+)
 from flows.question_rules import (
     ALL_CONSTRAINTS,
     CONSTRAINTS,
@@ -56,99 +65,30 @@ _ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _FLOW_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
-class QuestionnaireError(ValueError):
-    """A file that is not a valid questionnaire. ``str()`` is one line a person can act on:
-    ``<path>:<line>: question '<id>': <what is wrong>``.
-
-    ``path``, ``line`` (or None), ``question`` (or None) and ``reason`` are kept apart.
-    """
-
-    def __init__(self, path: str, line: int | None, question: str | None, reason: str) -> None:
-        self.path = path
-        self.line = line
-        self.question = question
-        self.reason = reason
-        where = f"{path}:{line}" if line is not None else path
-        about = f"question {question!r}: " if question is not None else ""
-        super().__init__(f"{where}: {about}{reason}")
-
-
-@dataclass(frozen=True, eq=False)
-class Question:
-    """One question of a questionnaire, checked."""
-
-    id: str
-    prompt: str
-    kind: str
-    required: bool = True
-    help: str | None = None
-    label: str | None = None
-    default: Any = None
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None
-    choices: tuple[str, ...] | None = None
-    ge: Any = None
-    le: Any = None
-    when: Condition | None = None
-    when_data: dict[str, Any] | None = None
-    """The ``when`` table as written (for a schema or a review screen)."""
-    line: int | None = None
-
-    def empty_value(self) -> Any:
-        """The answer slot when no default is given."""
-        if self.kind in ("text", "long_text", "choice"):
-            return ""
-        if self.kind in ("multi_choice", "list"):
-            return []
-        return None
-
-    def slot(self) -> Any:
-        """What the step puts in the answer slot: the default, else an empty one."""
-        value = self.default if self.default is not None else self.empty_value()
-        return list(value) if isinstance(value, (list, tuple)) else value
-
-
-@dataclass(frozen=True, eq=False)
-class Questionnaire:
-    """A checked questionnaire: what the file says, ready to compile."""
-
-    id: str
-    title: str
-    description: str
-    version: int
-    questions: tuple[Question, ...]
-    path: str | None = None
-
-    def question(self, qid: str) -> Question:
-        for q in self.questions:
-            if q.id == qid:
-                return q
-        raise KeyError(qid)
-
-
-def camel(name: str) -> str:
-    """``bug-report`` -> ``BugReport``; ``root_cause`` -> ``RootCause``."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\-]+", name) if part)
-
-
-def event_name(flow_id: str, question_id: str) -> str:
-    """The class name of a question's event: ``IncidentSeverityQuestion``.
-
-    Deterministic, because stored events name their class.
-    """
-    return f"{camel(flow_id)}{camel(question_id)}Question"
-
-
-def humanize(name: str) -> str:
-    """``root_cause`` -> ``Root cause``; ``bug-report`` -> ``Bug report``."""
-    words = re.sub(r"[_\-\s]+", " ", name).strip()
-    return words[:1].upper() + words[1:]
-
-
 def read_questionnaire(path: str | Path) -> Questionnaire:
-    """Read and check one questionnaire file. Raises :class:`QuestionnaireError`."""
+    """Read and check one questionnaire file. Raises :class:`QuestionnaireError`
+    (the first problem of the file)."""
+    questionnaire, problems = examine_questionnaire(path)
+    if questionnaire is None:
+        raise problems[0]
+    return questionnaire
+
+
+def examine_questionnaire(
+    path: str | Path,
+) -> tuple[Questionnaire | None, list[QuestionnaireError]]:
+    """Read and check one questionnaire file, going on past a problem: the
+    questionnaire (None when there is any problem) and every problem found, in the
+    order of the file. A file that cannot be read or parsed has one."""
     path = Path(path)
+    try:
+        text = _file_text(path)
+    except QuestionnaireError as exc:
+        return None, [exc]
+    return _examine(text, str(path), path.stem)
+
+
+def _file_text(path: Path) -> str:
     shown = str(path)
     try:
         size = path.stat().st_size
@@ -164,25 +104,42 @@ def read_questionnaire(path: str | Path) -> Questionnaire:
     except OSError as exc:
         reason = f"cannot read the file: {exc.strerror or exc}"
         raise QuestionnaireError(shown, None, None, reason) from None
-    return parse_questionnaire(text, shown, default_id=path.stem)
+    return text
 
 
 def parse_questionnaire(
     text: str, path: str = "<questionnaire>", *, default_id: str | None = None
 ) -> Questionnaire:
-    """Check the TOML ``text`` of a questionnaire; ``path`` is only for messages."""
+    """Check the TOML ``text`` of a questionnaire; ``path`` is only for messages.
+    Raises the first :class:`QuestionnaireError`."""
+    questionnaire, problems = _examine(text, path, default_id)
+    if questionnaire is None:
+        raise problems[0]
+    return questionnaire
+
+
+def _examine(
+    text: str, path: str, default_id: str | None
+) -> tuple[Questionnaire | None, list[QuestionnaireError]]:
     if len(text) > MAX_FILE_BYTES:
-        raise QuestionnaireError(path, None, None, f"over the limit of {MAX_FILE_BYTES} bytes")
+        return None, [QuestionnaireError(path, None, None,
+                                         f"over the limit of {MAX_FILE_BYTES} bytes")]
     try:
         data = load_toml(text)
     except TomlProblem as exc:
-        raise QuestionnaireError(path, exc.line, None, exc.reason) from None
+        return None, [QuestionnaireError(path, exc.line, None, exc.reason)]
     reader = _Reader(text, path)
     try:
         check_values(data)
     except TomlProblem as exc:
-        raise reader.misplaced(data, exc) from None
-    return reader.questionnaire(data, default_id)
+        return None, [reader.misplaced(data, exc)]
+    try:
+        questionnaire = reader.questionnaire(data, default_id)
+    except QuestionnaireError as exc:  # one that leaves nothing more to check
+        reader.problems.append(exc)
+    if reader.problems:
+        return None, reader.problems
+    return questionnaire, []
 
 
 class _Reader:
@@ -190,6 +147,11 @@ class _Reader:
         self.source = SourceLines(text)
         self.path = path
         self.count = 0
+        self.problems: list[QuestionnaireError] = []
+        """What was wrong and did not stop the reading (the file is still refused)."""
+        self.unknowable: set[str] = set()
+        """Questions that failed before their kind was known: a condition testing one
+        cannot be judged, and is not (the file is refused for that question already)."""
 
     def fail_top(self, key: str | None, reason: str) -> QuestionnaireError:
         line = self.source.top_line(key) if key else None
@@ -220,27 +182,31 @@ class _Reader:
                              else problem.reason)
 
     def questionnaire(self, data: dict[str, Any], default_id: str | None) -> Questionnaire:
-        unknown = [k for k in data if k not in TOP_KEYS]
-        if unknown:
-            raise self.fail_top(unknown[0], _unknown_key(unknown[0], TOP_KEYS, "at the top level"))
+        report = self.problems.append
+        for key in (k for k in data if k not in TOP_KEYS):
+            report(self.fail_top(key, _unknown_key(key, TOP_KEYS, "at the top level")))
         flow_id = data.get("id", default_id)
         if flow_id is None:
-            raise self.fail_top(None, "the questionnaire needs an id = \"name\"")
-        if not isinstance(flow_id, str) or not _FLOW_ID.fullmatch(flow_id):
+            report(self.fail_top(None, "the questionnaire needs an id = \"name\""))
+            flow_id = "questionnaire"
+        elif not isinstance(flow_id, str) or not _FLOW_ID.fullmatch(flow_id):
             taken = "" if "id" in data else " (taken from the file name; set id = \"...\")"
-            raise self.fail_top(
+            report(self.fail_top(
                 "id", f"the questionnaire's id {plain(flow_id)}{taken} must start with a letter "
                 "and hold only letters, digits, '-' and '_'",
-            )
+            ))
+            flow_id = "questionnaire"
         title = data.get("title", humanize(flow_id))
         if not isinstance(title, str) or not title.strip():
-            raise self.fail_top("title", "title must be non-empty text")
+            report(self.fail_top("title", "title must be non-empty text"))
+            title = flow_id
         description = data.get("description", "")
         if not isinstance(description, str):
-            raise self.fail_top("description", "description must be text")
+            report(self.fail_top("description", "description must be text"))
+            description = ""
         version = data.get("version", 1)
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            raise self.fail_top("version", "version must be a whole number, 1 or more")
+            report(self.fail_top("version", "version must be a whole number, 1 or more"))
         raw = data.get("questions")
         if not isinstance(raw, list) or not raw:
             raise self.fail_top(
@@ -254,15 +220,20 @@ class _Reader:
         earlier: dict[str, Target] = {}
         names: dict[str, str] = {}
         for index, item in enumerate(raw):
-            question = self.question(index, item, seen, earlier, later)
+            try:
+                question = self.question(index, item, seen, earlier, later)
+            except QuestionnaireError as exc:  # the next questions are still checked
+                report(exc)
+                self._known_anyway(index, item, seen, earlier, later)
+                continue
             later.discard(question.id)
             name = event_name(flow_id, question.id)
             if name in names:
-                raise self.fail(
+                report(self.fail(
                     index, question.id, "id",
                     f"its event name {name} is the same as that of question {names[name]!r}; "
                     "choose ids that differ by more than case and '_'",
-                )
+                ))
             names[name] = question.id
             seen[question.id] = index
             earlier[question.id] = Target(question.kind, question.choices)
@@ -270,6 +241,23 @@ class _Reader:
         return Questionnaire(
             flow_id, title.strip(), description.strip(), version, tuple(questions), self.path
         )
+
+    def _known_anyway(self, index: int, item: Any, seen: dict[str, int],
+                      earlier: dict[str, Target], later: set[str]) -> None:
+        """A question that failed but has a sound id stays known to those after it, so
+        that its one problem is not told again as theirs ("unknown question")."""
+        qid = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(qid, str) or qid in seen or not _ID.fullmatch(qid):
+            return
+        later.discard(qid)
+        seen[qid] = index
+        kind = parse_kind(item.get("type", "text"))
+        choices = item.get("choices")
+        if kind is None:
+            self.unknowable.add(qid)
+        else:
+            fine = isinstance(choices, list) and all(isinstance(c, str) for c in choices)
+            earlier[qid] = Target(kind, tuple(choices) if fine else None)
 
     def question(
         self,
@@ -303,9 +291,8 @@ class _Reader:
         def fail(key: str | None, reason: str) -> QuestionnaireError:
             return self.fail(index, qid, key, reason)
 
-        unknown = [k for k in item if k not in QUESTION_KEYS]
-        if unknown:
-            raise fail(unknown[0], _unknown_key(unknown[0], QUESTION_KEYS, "in a question"))
+        for key in (k for k in item if k not in QUESTION_KEYS):
+            self.problems.append(fail(key, _unknown_key(key, QUESTION_KEYS, "in a question")))
 
         prompt = item.get("prompt")
         if not isinstance(prompt, str) or not prompt.strip():
@@ -338,7 +325,7 @@ class _Reader:
 
         when = None
         when_data = item.get("when")
-        if "when" in item:
+        if "when" in item and not (self.unknowable and _tested(when_data) & self.unknowable):
             if index == 0:
                 raise fail("when", "the first question cannot have a condition: "
                            "there is no earlier answer to test")
@@ -352,6 +339,16 @@ class _Reader:
             label=label, default=default, when=when, when_data=when_data,
             line=self.source.question_line(index, self.count, qid, "id"), **constraints,
         )
+
+
+def _tested(data: Any) -> set[str]:
+    """The question ids a ``when`` table names, at any depth."""
+    if isinstance(data, dict):
+        found = {data["question"]} if isinstance(data.get("question"), str) else set()
+        return found.union(*(_tested(v) for v in data.values()))
+    if isinstance(data, list):
+        return set().union(*(_tested(v) for v in data))
+    return set()
 
 
 def _unknown_key(key: str, known: tuple[str, ...], where: str) -> str:
@@ -371,6 +368,7 @@ __all__ = [
     "QuestionnaireError",
     "camel",
     "event_name",
+    "examine_questionnaire",
     "humanize",
     "parse_questionnaire",
     "read_questionnaire",

@@ -21,7 +21,12 @@ from typing import NamedTuple
 from flows.gather import GatherFlow
 from flows.joke import JokeFlow
 from flows.questionnaire import compile_questionnaire
-from flows.questionnaire_file import Questionnaire, QuestionnaireError, read_questionnaire
+from flows.questionnaire_file import (
+    Questionnaire,
+    QuestionnaireError,
+    examine_questionnaire,
+    read_questionnaire,
+)
 from hitl import Workflow
 
 BUILT_IN = "built-in"
@@ -118,15 +123,24 @@ def _read(path: Path) -> tuple[_FileKey | None, Questionnaire]:
         except QuestionnaireError as exc:
             found = exc
         except Exception as exc:  # a bug of the reader's: still this file's alone
-            found = QuestionnaireError(
-                str(path), None, None, f"cannot be read: unexpected {type(exc).__name__}: "
-                f"{str(exc)[:200]} (a bug of hitl's reader; please report it)",
-            )
+            found = _unexpected(path, exc, "cannot be read")
         if key is not None:
             _read_cache[key] = found
     if isinstance(found, QuestionnaireError):
         raise found
     return key, found
+
+
+def _unexpected(path: Path, exc: Exception, doing: str) -> QuestionnaireError:
+    return QuestionnaireError(
+        str(path), None, None, f"{doing}: unexpected {type(exc).__name__}: "
+        f"{str(exc)[:200]} (a bug of hitl's reader; please report it)",
+    )
+
+
+def _taken(path: Path, name: str, taken: FlowEntry) -> str:
+    owner = "a built-in flow" if taken.source == BUILT_IN else taken.source
+    return f"{path}: the flow name {name!r} is already taken by {owner}; give this file another id"
 
 
 def _factory(key: _FileKey | None, questionnaire: Questionnaire) -> Callable[[], Workflow]:
@@ -157,12 +171,7 @@ def _add_files(
         name = questionnaire.id
         taken = flows.get(name)
         if taken is not None:
-            owner = "a built-in flow" if taken.source == BUILT_IN else taken.source
-            problems.append(FlowProblem(
-                path,
-                f"{path}: the flow name {name!r} is already taken by {owner}; "
-                "give this file another id",
-            ))
+            problems.append(FlowProblem(path, _taken(path, name, taken)))
             continue
         flows[name] = FlowEntry(
             name, questionnaire.title, questionnaire.description, str(path),
@@ -193,6 +202,50 @@ def available_flows(user_dir: Path | str | None = None) -> Registry:
     return Registry(flows, problems)
 
 
+class FileCheck(NamedTuple):
+    """What ``hitl check`` tells of one questionnaire file."""
+
+    path: Path
+    questionnaire: Questionnaire | None
+    """The questionnaire, when the file has no problem."""
+    problems: list[QuestionnaireError]
+    """Every problem found, in the order of the file (empty: the file is fine)."""
+
+
+def check_file(path: Path | str, flows: Mapping[str, FlowEntry] | None = None) -> FileCheck:
+    """Every problem of one questionnaire file, as the registry would meet it: read,
+    checked past the first problem, compiled into a workflow, and its name free among
+    ``flows`` (those of another source than this file). Never raises for a bad file."""
+    path = Path(path)
+    try:
+        questionnaire, problems = examine_questionnaire(path)
+    except Exception as exc:
+        return FileCheck(path, None, [_unexpected(path, exc, "cannot be read")])
+    if questionnaire is None:
+        return FileCheck(path, None, problems)
+    try:
+        compile_questionnaire(questionnaire)
+    except QuestionnaireError as exc:
+        return FileCheck(path, None, [exc])
+    except Exception as exc:
+        return FileCheck(path, None, [_unexpected(path, exc, "cannot be compiled")])
+    taken = (flows or {}).get(questionnaire.id)
+    if taken is not None and not _same_file(taken.source, path):
+        name = questionnaire.id
+        return FileCheck(path, None, [QuestionnaireError(
+            str(path), None, None, _taken(path, name, taken).removeprefix(f"{path}: "))])
+    return FileCheck(path, questionnaire, [])
+
+
+def _same_file(source: str, path: Path) -> bool:
+    if source == BUILT_IN:
+        return False
+    try:
+        return Path(source).resolve() == path.resolve()
+    except OSError:
+        return False
+
+
 def load_flow(name: str, user_dir: Path | str | None = None) -> Workflow:
     """A fresh workflow of the flow ``name``. Raises ``UnknownFlow`` naming the known ones."""
     return available_flows(user_dir).load(name)
@@ -201,10 +254,12 @@ def load_flow(name: str, user_dir: Path | str | None = None) -> Workflow:
 __all__ = [
     "BUILT_IN",
     "SHIPPED_DIR",
+    "FileCheck",
     "FlowEntry",
     "FlowProblem",
     "Registry",
     "UnknownFlow",
     "available_flows",
+    "check_file",
     "load_flow",
 ]

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from flows.registry import UnknownFlow
 from hitl import HitlError, __version__
 from hitl.store.base import SESSION_STATUSES
-from tui.cli import audit, commands, launch
+from tui.cli import audit, check, commands, launch
 from tui.sessions.answering import AnswerError
 from tui.sessions.text import one_line
 from tui.sessions.workspace import Workspace
@@ -43,6 +43,7 @@ examples:
   hitl export 0193ab12 --format md -o plan.md
   hitl log 0193ab12                      who answered and changed what
   hitl change 0193ab12 --set objective='Ship v3'   change an answer, on a new branch
+  hitl check my-survey.toml              every problem of a questionnaire file you write
 
 In the terminal UI, Enter submits an answer, in every field (ctrl+s too); in a
 long answer ctrl+j or alt+enter starts a new line.
@@ -78,6 +79,20 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("flows", "list the flows you can start", commands.cmd_flows)
+    _json_option(p)
+
+    p = command(
+        "check", "report every problem of questionnaire files (for their authors and CI)",
+        check.cmd_check,
+        description=(
+            "Read each FILE as hitl flows would and report every problem: the file, the\n"
+            "line, the question and what to do. A FILE that is a folder stands for its\n"
+            "*.toml files. Exit status 0 when every file is fine (one \"ok\" line each), 1\n"
+            "when any has a problem. Nothing is stored."
+        ),
+        epilog="examples:\n  hitl check my-survey.toml\n  hitl check --json flows/",
+    )
+    p.add_argument("files", metavar="FILE", nargs="+", help="a questionnaire file (or folder)")
     _json_option(p)
 
     p = command(
