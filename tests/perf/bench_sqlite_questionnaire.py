@@ -1,8 +1,14 @@
 """One questionnaire on SqliteStore (synchronous="FULL", the default) against a
-floor of nine raw SQLite WAL commits of the same sizes, measured in the same run.
-Bar: at most 1.5x the time of nine raw SQLite WAL commits of the same size.
+floor of five raw SQLite WAL synchronous=FULL commits holding the same rows,
+measured in the same run. Bar: at most 1.2x (the physical one: five acknowledged
+writes need five flushes to disk). Also against nine raw commits, one a row.
 
-The floor: a plain sqlite3 connection, WAL, synchronous=FULL, one table, nine
+The five-commit floor: a plain sqlite3 connection, WAL, synchronous=FULL, one
+table, five transactions of the rows the store writes between the engine's
+flushes (the run's row and the first checkpoint; then each answer and the step
+it lets run), each row of the size SqliteStore stored (read back from the file).
+
+The nine-commit floor: a plain sqlite3 connection, WAL, synchronous=FULL, one table, nine
 single-row INSERT transactions (autocommit) whose payload sizes equal the nine
 checkpoint rows of a questionnaire stored by SqliteStore (read back from the
 file): nine commits, nine fsyncs of the log.
@@ -64,7 +70,7 @@ from tests.perf._common import (
     wal_wraps,
 )
 
-BAR_RATIO = 1.5
+BAR_RATIO = 1.2
 CK_COLUMNS = (
     "id, run_id, parent_id, seq, flow, step, input_type, input, output_type, output, "
     "state, created_at"
@@ -108,6 +114,26 @@ class Floor:
         self.db.close()
 
 
+class FiveFloor(Floor):
+    """Raw commits as the engine flushes: WAL, synchronous=FULL, one table, the
+    run's row and nine checkpoint rows in five transactions (5 fsyncs)."""
+
+    def __init__(self, path: Path, sizes: list[int]) -> None:
+        super().__init__(path, sizes)
+        groups, start = [], 0
+        for end in FLUSH_AFTER:
+            groups.append([(p,) for p in self.payloads[start:end + 1]])
+            start = end + 1
+        self.groups = groups
+
+    def one_set(self) -> None:
+        execute, executemany = self.db.execute, self.db.executemany
+        for rows in self.groups:
+            execute("BEGIN")
+            executemany("INSERT INTO t (payload) VALUES (?)", rows)
+            execute("COMMIT")
+
+
 class GroupFloor(Floor):
     """The store's commits and flushes with no engine: WAL at synchronous=NORMAL
     with the store's log settings, 10 single-row commits (the run's row, nine
@@ -133,21 +159,25 @@ class GroupFloor(Floor):
                     os.close(fd)
 
 
-async def paired_batch(floor: Floor, ckptr, n: int) -> tuple[float, float]:
-    """Seconds per floor set and per questionnaire over ``n`` of each, alternating
-    one floor set and one questionnaire so both meet the same disk weather."""
-    f_total = o_total = 0.0
+async def paired_batch(floor: Floor, five: Floor, ckptr, n: int
+                       ) -> tuple[float, float, float]:
+    """Seconds per nine-commit set, five-commit set and questionnaire over ``n``
+    of each, alternating one of each so all meet the same disk weather."""
+    f_total = v_total = o_total = 0.0
     perf = time.perf_counter
     with gc_paused():
         for _ in range(n):
             t0 = perf()
             floor.one_set()
             t1 = perf()
-            await questionnaire(ckptr)
+            five.one_set()
             t2 = perf()
+            await questionnaire(ckptr)
+            t3 = perf()
             f_total += t1 - t0
-            o_total += t2 - t1
-    return f_total / n, o_total / n
+            v_total += t2 - t1
+            o_total += t3 - t2
+    return f_total / n, v_total / n, o_total / n
 
 
 def group_batch(group: GroupFloor, n: int) -> float:
@@ -205,6 +235,7 @@ async def main_async(args) -> None:
 
         floor = Floor(d / "floor.db", sizes)
         group = GroupFloor(d / "group.db", [run_size, *sizes])
+        five = FiveFloor(d / "five.db", [run_size, *sizes])
 
         async def one_floor_set() -> None:
             floor.one_set()
@@ -214,36 +245,47 @@ async def main_async(args) -> None:
 
         warm_floor = await warm_past_first_wrap(one_floor_set, d / "floor.db", 300)
         warm_group = await warm_past_first_wrap(one_group_set, d / "group.db", 40)
-        await paired_batch(floor, ckptr, 10)
+
+        async def one_five_set() -> None:
+            five.one_set()
+
+        await warm_past_first_wrap(one_five_set, d / "five.db", 40)
+        await paired_batch(floor, five, ckptr, 10)
         group_batch(group, 10)
 
-        ours, floors, groups, ratios = [], [], [], []
+        ours, floors, groups, ratios, fives, ratios9 = [], [], [], [], [], []
         counted_wal = counted_other = 0
         logs = (store_path, d / "floor.db", d / "group.db")
         salts_before = [wal_salt(p) for p in logs]
         for _ in range(args.repeats):
             with FlushCounter(f"{store_path}-wal") as flushes:
-                f, o = await paired_batch(floor, ckptr, n)
+                f, v, o = await paired_batch(floor, five, ckptr, n)
             counted_wal += flushes.on_target
             counted_other += flushes.other
             groups.append(group_batch(group, n))
             floors.append(f)
+            fives.append(v)
             ours.append(o)
-            ratios.append(o / f)
+            ratios.append(o / v)
+            ratios9.append(o / f)
         wraps = [wal_wraps(a, wal_salt(p)) for a, p in zip(salts_before, logs, strict=True)]
         timed = n * args.repeats
         floor.close()
         group.close()
+        five.close()
         store.close()
 
     m, f, g, r = median(ours), median(floors), median(groups), median(ratios)
+    v, r9 = median(fives), median(ratios9)
     per_flush = counted_wal / timed
     rows = [
-        Row.check("SqliteStore questionnaire / 9 raw SQLite WAL commits of the same size "
-                  "(same run; median of per-repeat ratios)",
-                  f"<= {BAR_RATIO:.2f}x", f"{r:.2f}x", r <= BAR_RATIO),
-        Row("  SqliteStore questionnaire (FULL), per questionnaire", "(info)", fmt_ms(m)),
-        Row("  ratio of medians", "(info)", f"{m / f:.2f}x"),
+        Row.check("durable questionnaire (start + 4 answers) on SqliteStore (FULL) / five raw "
+                  "WAL synchronous=FULL commits of the same rows (median of per-repeat ratios)",
+                  f"<= {BAR_RATIO:.2f}x", f"{r:.2f}x ({fmt_ms(m)} / {fmt_ms(v)})",
+                  r <= BAR_RATIO),
+        Row("  ratio of medians", "(info)", f"{m / v:.2f}x"),
+        Row("  same / nine raw FULL commits, one a row", "(info)",
+            f"{r9:.2f}x ({fmt_ms(m)} / {fmt_ms(f)})"),
         Row("  transactions per questionnaire (floor: 9 commits)", "(info)",
             str(transactions) if transactions else "n/a"),
         Row("  flushes to disk per questionnaire: the engine's fdatasync of the -wal "
@@ -259,6 +301,8 @@ async def main_async(args) -> None:
             "(10 NORMAL commits, 5 fdatasyncs)", "(info)", f"{m / g:.2f}x"),
     ]
     floors_rows = [
+        Row("floor: 5 raw WAL FULL commits of the same rows (5 fsyncs), per set", "(floor)",
+            fmt_ms(v)),
         Row("floor: 9 raw WAL FULL commits (9 fsyncs), per set", "(floor)", fmt_ms(f)),
         Row("floor: per raw commit", "(floor)", fmt_ms(f / len(sizes))),
         Row("our commits and flushes, raw: 10 WAL NORMAL commits (one table, no index) "
@@ -269,7 +313,7 @@ async def main_async(args) -> None:
             f"{warm_ours} / {warm_floor} (raw commits-and-flushes floor: {warm_group})"),
         *disk_rows(disk),
     ]
-    print(f"questionnaires per repeat: {n}, repeats: {args.repeats}; per-repeat ratios: "
+    print(f"questionnaires per repeat: {n}, repeats: {args.repeats}; per-repeat ratios to five commits: "
           f"{', '.join(f'{x:.2f}' for x in ratios)}; engine flushes counted: "
           f"{counted_wal} on the -wal, {counted_other} elsewhere, in {timed} "
           "questionnaires")
