@@ -1,5 +1,9 @@
 """Branching from a past answer to the next question, from a fresh checkpointer on
-an existing file. Bar: at most 1 ms.
+an existing file. Bars, each against a raw floor of the same condition measured in
+the same run: warm (the file held open by another process, as the UI holds it)
+at most 1.5x a fresh raw connection making the branch's two FULL commits; cold
+(the first open of a file nothing holds) at most 1.3x the same raw open and
+commits on a cold file.
 
 Each sample: open a fresh SqliteStore (synchronous FULL, the default) on a file
 that holds questionnaires and a fresh WorkflowCheckpointer on it; take a past
@@ -66,7 +70,7 @@ from tests.perf._common import (
     wal_wraps,
 )
 
-BAR_S = 1e-3
+BAR_WARM, BAR_COLD = 1.5, 1.3  # to the raw floor of the same condition, incl. the open
 COLD, WARM = "cold", "warm"
 WHY = {
     COLD: "log recreated and grown: SQLite syncs its header and the directory, "
@@ -290,15 +294,22 @@ async def main_async(args) -> None:
     floors: list[Row] = []
     for cond in (COLD, WARM):
         x = m[cond]
+        bar = BAR_WARM if cond == WARM else BAR_COLD
+        ratio = x["with"] / x["f_with"]
         rows_out += [
             Row.check(f"branch from a past answer, fresh store+checkpointer, {LABEL[cond]}, "
-                      "incl. open", "<= 1.000 ms", fmt_ms(x["with"]), x["with"] <= BAR_S),
-            Row.check(f"  {cond}: same, excluding the store/checkpointer open",
-                      "<= 1.000 ms", fmt_ms(x["without"]), x["without"] <= BAR_S),
+                      "incl. open / a fresh raw connection + the branch's 2 FULL commits, "
+                      "same condition", f"<= {bar}x",
+                      f"{ratio:.2f}x ({fmt_ms(x['with'])} / {fmt_ms(x['f_with'])})",
+                      ratio <= bar),
+            Row(f"  {cond}: / a fresh raw connection + ONE FULL commit of both rows",
+                "(info)", f"{x['with'] / x['f_one']:.2f}x"),
+            Row(f"  {cond}: absolute, incl. open / excl. the open (the old bar: 1 ms)",
+                "(info)", f"{fmt_ms(x['with'])} / {fmt_ms(x['without'])}"),
             Row(f"  {cond}: open cost (SqliteStore + WorkflowCheckpointer)", "(info)",
                 fmt_ms(x["with"] - x["without"])),
-            Row(f"  {cond}: / floor (2 raw FULL commits), incl. open / excl. open", "(info)",
-                f"{x['with'] / x['f_with']:.2f}x / {x['without'] / x['f_without']:.2f}x"),
+            Row(f"  {cond}: excl. open / the 2 raw commits alone", "(info)",
+                f"{x['without'] / x['f_without']:.2f}x"),
             Row(f"  {cond}: close afterwards (not timed)", "(info)", fmt_ms(x["close"])),
             Row(f"  {cond}: why", "(info)", WHY[cond]),
         ]

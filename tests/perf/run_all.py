@@ -30,8 +30,10 @@ from pathlib import Path
 from tests.perf._common import ROOT, Row, load_note, print_table
 
 BENCHES = [
-    "memory_questionnaire",
+    "scale",
+    "cold_start",
     "sqlite_questionnaire",
+    "memory_questionnaire",
     "branch",
     "filter",
     "memory",
