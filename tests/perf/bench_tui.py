@@ -107,7 +107,7 @@ async def _submit_samples(flow: str, rounds: int, folder: Path) -> list[float]:
 
         def timed_display(screen: Any, renderable: Any) -> None:
             if renderable is not None and isinstance(screen, QuestionScreen):
-                frames.append((time.perf_counter(), id(screen), screen.rendered))
+                frames.append((time.perf_counter(), id(screen), id(screen.shown)))
             display(screen, renderable)
 
         app._display = timed_display  # type: ignore[method-assign]
@@ -119,8 +119,7 @@ async def _submit_samples(flow: str, rounds: int, folder: Path) -> list[float]:
                     s = screen()
                     raise RuntimeError(
                         f"timed out on {app.screen!r}: "
-                        f"{s and (s.shown, s.busy, s.rendered, s.view and s.view.status)}; "
-                        f"{[n.message for n in app._notifications]}"
+                        f"{s and (s.shown, s.busy, s.view and s.view.status)}"
                     )
                 await asyncio.sleep(0.001)
 
@@ -149,13 +148,13 @@ async def _submit_samples(flow: str, rounds: int, folder: Path) -> list[float]:
                 continue
             await _fill(s, flow)
             await pilot.pause()
-            before, which = s.rendered, id(s)
+            before, which = id(s.shown), id(s)
             frames.clear()
             start = time.perf_counter()
             await pilot.press("ctrl+s")
 
             def painted(which: int = which, before: int = before) -> bool:
-                return any(w == which and r > before for _, w, r in frames)
+                return any(w == which and r != before for _, w, r in frames)
 
             await until(painted)
             first = next(t for t, w, r in frames if w == which and r > before)

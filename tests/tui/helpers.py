@@ -37,9 +37,17 @@ def text_of(widget: Widget) -> str:
     return str(widget.render())
 
 
+def listed(screen: object) -> bool:
+    """Whether the home screen shows its sessions (or says why there are none),
+    not "Loading sessions…"."""
+    if not isinstance(screen, HomeScreen):
+        return False
+    empty = screen.query_one("#empty", Static)
+    return not (empty.display and text_of(empty).startswith("Loading"))
+
+
 async def home(pilot: Pilot[Any]) -> HomeScreen:
-    await until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen)
-                and pilot.app.screen.loaded > 0)
+    await until(pilot, lambda: listed(pilot.app.screen))
     screen = pilot.app.screen
     assert isinstance(screen, HomeScreen)
     return screen
@@ -67,11 +75,11 @@ async def question(pilot: Pilot[Any], number: int | None = None) -> QuestionScre
 async def answer(pilot: Pilot[Any], text: str, number: int | None = None) -> None:
     """Type ``text`` into the focused field and submit it with ctrl+s."""
     screen = await question(pilot, number)
-    before = screen.rendered
+    before = screen.shown
     if text:
         await pilot.press(*text)
     await pilot.press("ctrl+s")
-    await until(pilot, lambda: (screen.rendered > before and not screen.panel_pending)
+    await until(pilot, lambda: (screen.shown is not before and not screen.panel_pending)
                 or screen is not pilot.app.screen)
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.worker import WorkerCancelled
 from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.worker import WorkerCancelled
 
 from flows.gather import GatherFlow
 from hitl import HUMAN, Checkpoint, SqliteStore, WorkflowCheckpointer
@@ -133,8 +133,42 @@ def rendered(widget: Widget) -> str:
     return "\n".join(line.text.rstrip() for line in lines)
 
 
+def toasts(app: App[None], severity: str | None = None) -> list[str]:
+    """The notifications on screen as a person reads them (title, then message, on
+    one line), of one ``severity`` if given. Pilot shows none unless the test runs
+    the app with ``run_test(notifications=True)``."""
+    shown = app.screen.query("Toast")
+    return [" ".join(str(t.render()).split()) for t in shown
+            if severity is None or t.has_class(f"-{severity}")]
+
+
 def notifications(app: App[None]) -> list[str]:
-    return [n.message for n in app._notifications]
+    """What the notifications on screen say, one string each (title and message)."""
+    return toasts(app)
+
+
+def said(app: App[None], text: str) -> bool:
+    """Whether a notification on screen says ``text``."""
+    return any(text in toast for toast in toasts(app))
+
+
+def tree_shown(screen: object) -> bool:
+    """Whether a history screen shows its session's tree."""
+    from tui.app.screens.history import HistoryScreen
+    from tui.app.widgets.run_tree import RunTree
+
+    if not isinstance(screen, HistoryScreen):
+        return False
+    trees = screen.query(RunTree)  # none before the screen is composed
+    return bool(trees) and bool(trees.first().root.children)
+
+
+def question_shown(screen: object) -> bool:
+    """Whether a question screen shows a question (or an answer) with its panel."""
+    from tui.app.screens.question import QuestionScreen
+
+    return (isinstance(screen, QuestionScreen) and screen.shown is not None
+            and not screen.busy and not screen.panel_pending)
 
 
 def plain_text(renderable: object, width: int = 200) -> str:

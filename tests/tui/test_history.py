@@ -17,8 +17,10 @@ from tests.tui.screen_data import (
     ANSWERS,
     Session,
     gather_session,
-    notifications,
+    question_shown,
     rendered,
+    said,
+    tree_shown,
     until,
     utc_zone,
 )
@@ -77,8 +79,7 @@ async def open_history(pilot, run_id: str) -> HistoryScreen:
     app = pilot.app
     await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
     app.open_history(run_id)
-    await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.loads,
-                "the history tree")
+    await until(pilot, lambda: tree_shown(app.screen), "the history tree")
     screen = app.screen
     await until(pilot, lambda: screen.detail is not None or isinstance(
         screen.query_one(Tree).cursor_node.data, RunRow), "the selected checkpoint")
@@ -155,7 +156,7 @@ async def test_selecting_a_checkpoint_shows_its_events_and_state_as_json(
 async def test_a_run_node_shows_the_run_and_a_click_picks_a_checkpoint(session: Session) -> None:
     first = await session.complete()
     branch = await session.rewind(first, "resources", "Just me")
-    async with session.app().run_test(size=SIZE) as pilot:
+    async with session.app().run_test(notifications=True, size=SIZE) as pilot:
         screen = await open_history(pilot, branch)
         tree = screen.query_one(Tree)
         await pilot.click("#history-tree", offset=(12, node_of(tree, branch).line))
@@ -167,8 +168,8 @@ async def test_a_run_node_shows_the_run_and_a_click_picks_a_checkpoint(session: 
         assert f"Branched from: step 3 (human) of run {first}" in " ".join(body.split())
         # Editing wants a checkpoint: a run node says so.
         await pilot.press("e")
-        assert "Pick a checkpoint in the tree first (a line under a run)." in notifications(
-            pilot.app)
+        await until(pilot, lambda: said(
+            pilot.app, "Pick a checkpoint in the tree first (a line under a run)."), "the note")
         # A click on a checkpoint line picks it.
         await pilot.click("#history-tree", offset=(12, node_of(tree, origin.id).line))
         await until(pilot, lambda: screen.detail is not None and screen.detail.row.id == origin.id,
@@ -221,8 +222,7 @@ async def test_a_valid_edit_goes_on_on_a_new_branch_at_the_next_question(
         assert app.screen.checkpoint_id == answer.id
         app.screen.form.field("resources").input.load_text("Just me")
         await pilot.click("#edit-save")
-        await until(pilot, lambda: isinstance(app.screen, QuestionScreen)
-                    and app.screen.rendered, "the next question")
+        await until(pilot, lambda: question_shown(app.screen), "the next question")
         question = app.screen
         assert prompt(question) == (
             "What approach will you take?")
@@ -238,8 +238,8 @@ async def test_a_valid_edit_goes_on_on_a_new_branch_at_the_next_question(
         # In the history (ctrl+t; esc goes to the sessions), the tree shows the new
         # branch as the current run.
         await pilot.press("ctrl+t")
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen)
-                    and app.screen is not screen and app.screen.loads, "the history again")
+        await until(pilot, lambda: app.screen is not screen and tree_shown(app.screen),
+                    "the history again")
         assert f"  ● run {new} · waiting · branched from step 3" in outline(
             app.screen.query_one(Tree))
 
@@ -283,8 +283,7 @@ async def test_resume_from_a_checkpoint_unchanged(session: Session) -> None:
         screen = await open_history(pilot, run_id)
         await select(pilot, screen, answer.id)
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, QuestionScreen)
-                    and app.screen.rendered, "the next question")
+        await until(pilot, lambda: question_shown(app.screen), "the next question")
         new = app.screen.run_id
         assert prompt(app.screen) == (
             "What approach will you take?")
@@ -311,8 +310,7 @@ async def test_resume_from_the_command_palette_and_escape_goes_to_the_sessions(
         await pilot.press(*"resume from")
         await until(pilot, lambda: "Resume from here" in rendered_palette(app), "the command")
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, QuestionScreen)
-                    and app.screen.rendered, "the next question")
+        await until(pilot, lambda: question_shown(app.screen), "the next question")
         assert prompt(app.screen) == (
             "Any additional notes?")
         await pilot.press("escape")  # "Sessions", as the footer says: not the history
@@ -381,11 +379,11 @@ def test_snapshot_history_edit_refused(session: Session, snap_compare) -> None:
 
 async def test_an_unknown_run_is_a_notification_and_back_home(session: Session) -> None:
     app = session.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(notifications=True, size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
         app.open_history("no-such-run")
-        await until(pilot, lambda: notifications(app), "the notification")
-        assert notifications(app) == ["no run no-such-run; it may have been deleted"]
+        await until(pilot, lambda: said(app, "no run no-such-run; it may have been deleted"),
+                    "the notification")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
 
 
@@ -405,7 +403,7 @@ async def test_a_branch_whose_step_fails_is_shown_with_its_error(session: Sessio
     run_id = await session.complete()
     answer = session.answer_checkpoint(run_id, "resources")
     app = session.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(notifications=True, size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
         app.checkpointer("gather").workflow = BrittleGather()
         screen = await open_history(pilot, run_id)
@@ -414,11 +412,13 @@ async def test_a_branch_whose_step_fails_is_shown_with_its_error(session: Sessio
         await until(pilot, lambda: isinstance(app.screen, EditEventScreen), "the edit form")
         app.screen.form.field("resources").input.load_text("boom")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: app.screen is screen and screen.loads >= 2, "the history again")
+        await until(pilot, lambda: app.screen is screen and screen.run_id != run_id
+                    and "failed" in " ".join(outline(screen.query_one(Tree))), "the history again")
         failed = screen.run_id
         assert failed != run_id
-        assert "The new run failed in a step: RuntimeError: the resources step broke" in (
-            notifications(app))
+        await until(pilot, lambda: said(
+            app, "The new run failed in a step: RuntimeError: the resources step broke"),
+            "the note")
         assert f"  ● run {failed} · failed · branched from step 3" in outline(
             screen.query_one(Tree))
         tree = screen.query_one(Tree)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-
 from textual.widgets import Input, OptionList, Static
 
 from flows.gather import GatherFlow
@@ -17,6 +16,7 @@ from tests.tui.helpers import (
     text_of,
     until,
 )
+from tests.tui.screen_data import said
 from tui.app import make_app
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.flow_picker import FlowPickerScreen
@@ -120,7 +120,7 @@ async def test_filter_narrows_the_list_and_escape_clears_it(sqlite, fixed):
 async def test_delete_asks_first_cancel_keeps_and_confirm_deletes(sqlite, fixed):
     ckptr = await seeded(sqlite, fixed)
     app = make_app(sqlite, **fixed.options())
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(notifications=True, size=SIZE) as pilot:
         screen = await home(pilot)
         await pilot.press("down")  # "Ship v2"
         await pilot.press("d")
@@ -135,14 +135,12 @@ async def test_delete_asks_first_cancel_keeps_and_confirm_deletes(sqlite, fixed)
         await pilot.click("#cancel")
         await until(pilot, lambda: app.screen is screen)
         assert len(ckptr.runs()) == 3
-        loads = screen.loaded
         await pilot.press("d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await until(pilot, lambda: screen.loaded > loads)
-        assert titles(screen) == ["(no answers yet)", "Write the guide"]
+        await until(pilot, lambda: titles(screen) == ["(no answers yet)", "Write the guide"])
         assert len(ckptr.runs()) == 2
-        assert any(n.message == "Session deleted." for n in app._notifications)
+        await until(pilot, lambda: said(app, "Session deleted."))
 
 
 async def test_a_new_session_from_the_flow_picker(sqlite, fixed):

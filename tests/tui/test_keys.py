@@ -15,8 +15,8 @@ from textual.widgets import Input, RadioSet, TextArea
 
 from hitl import HUMAN, WorkflowCheckpointer
 from tests.tui.helpers import home, question, text_of, until
+from tests.tui.screen_data import question_shown, tree_shown
 from tui.app import make_app
-from tui.app.screens.history import HistoryScreen
 from tui.app.screens.question import QuestionScreen
 
 SIZE = (100, 30)
@@ -295,10 +295,9 @@ async def test_escape_goes_to_the_sessions_past_the_screens_of_other_branches(sq
         await pilot.press(*"typed, not sent")
         assert screen.form is not None and screen.form.values() == {"resources": "typed, not sent"}
         await pilot.press("ctrl+t")  # the history, then a branch from the first answer
-        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.loads)
+        await until(pilot, lambda: tree_shown(app.screen))
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, QuestionScreen)
-                    and app.screen is not screen and app.screen.rendered)
+        await until(pilot, lambda: app.screen is not screen and question_shown(app.screen))
         await pilot.press("escape")
         await home(pilot)
         assert [type(s).__name__ for s in app.screen_stack[1:]] == ["HomeScreen"]

@@ -16,6 +16,7 @@ from tests.tui.helpers import (
     text_of,
     until,
 )
+from tests.tui.screen_data import said
 from tui.app import make_app
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.home import HomeScreen
@@ -202,7 +203,7 @@ async def test_another_process_moved_the_session_on_so_it_reloads(sqlite, fixed,
     # Not following the store: the screen finds out as it sends (the live case is
     # tests/tui/test_follow.py)
     app = make_app(sqlite, open_flow="gather", follow=False, **fixed.options())
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(notifications=True, size=SIZE) as pilot:
         screen = await question(pilot, 1)
         run_id = screen.run_id
         elsewhere = WorkflowCheckpointer(GatherFlow(), SqliteStore(db))
@@ -222,8 +223,7 @@ async def test_another_process_moved_the_session_on_so_it_reloads(sqlite, fixed,
                     and not screen.busy)
         # The submit finds the question answered (MOVED_ON), unless the app's
         # following of the store saw the answer first (a busy machine): either says so.
-        assert any(n.message == MOVED_ON or n.title == "Answered elsewhere"
-                   for n in app._notifications)
+        await until(pilot, lambda: said(app, MOVED_ON) or said(app, "Answered elsewhere"))
         panel = screen.query_one(AnswersPanel)
         assert panel.texts[0] == "1  Objective\nFrom the other window"
         assert answers_of(app.checkpointer("gather"), run_id) == [

@@ -15,14 +15,16 @@ from tests.tui.screen_data import (
     ANSWERS,
     Session,
     gather_session,
-    notifications,
+    question_shown,
     rendered,
+    said,
+    toasts,
+    tree_shown,
     until,
     utc_zone,
 )
 from tui.app.screens.edit_event import EditEventScreen
 from tui.app.screens.home import HomeScreen
-from tui.app.screens.question import QuestionScreen
 from tui.app.screens.review import AnswerItem, ReviewScreen
 from tui.sessions.export import export_data, export_markdown
 
@@ -117,16 +119,16 @@ async def test_editing_an_answer_branches_and_shows_the_next_question(session: S
     origin = session.answer_checkpoint(run_id, "resources")
     before = session.counts()
     app = session.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(notifications=True, size=SIZE) as pilot:
         screen = await open_review(pilot, run_id)
         await edit(pilot, screen, 1, "Only me")
-        await until(pilot, lambda: isinstance(app.screen, QuestionScreen) and app.screen.rendered,
-                    "the next question")
+        await until(pilot, lambda: question_shown(app.screen), "the next question")
         question = app.screen
         assert str(question.query_one("#question-prompt", Static).content) == PROMPTS[2]
         new = question.run_id
-        assert "Continuing on a new branch. The run you reviewed is kept in the history." in (
-            notifications(app))
+        await until(pilot, lambda: said(
+            app, "Continuing on a new branch. The run you reviewed is kept in the history."),
+            "the note")
         assert not any(isinstance(s, ReviewScreen) for s in app.screen_stack)
     runs = {r.run_id: r for r in session.ckptr.runs()}
     assert set(runs) == {run_id, new}
@@ -179,13 +181,13 @@ async def test_export_writes_a_file_and_says_where(
     monkeypatch.setenv("HITL_EXPORTS", str(out))
     run_id = await session.complete()
     app = session.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(notifications=True, size=SIZE) as pilot:
         screen = await open_review(pilot, run_id)
         await pilot.press(key)
         await until(pilot, lambda: screen.exported, "the export")
         path = screen.exported[-1]
         assert path == out / f"hitl-gather-{run_id}.{suffix}"
-        assert f"Wrote {path}" in notifications(app)
+        await until(pilot, lambda: said(app, f"Wrote {path}"), "the note")
     text = path.read_text(encoding="utf-8")
     if suffix == "md":
         assert text == export_markdown(session.ckptr, run_id)
@@ -208,15 +210,13 @@ async def test_export_to_a_folder_that_cannot_be_written_is_a_notification(
     monkeypatch.setenv("HITL_EXPORTS", str(blocker))
     run_id = await session.complete()
     app = session.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(notifications=True, size=SIZE) as pilot:
         screen = await open_review(pilot, run_id)
         await pilot.press("j")
-        await until(pilot, lambda: any(n.severity == "error" for n in app._notifications),
-                    "the error")
-        (note,) = [n for n in app._notifications if n.severity == "error"]
-        assert note.title == "Export failed"
-        assert note.message.startswith("Could not write the export: ")
-        assert str(blocker) in note.message
+        await until(pilot, lambda: toasts(app, "error"), "the error")
+        (note,) = toasts(app, "error")
+        assert note.startswith("Export failed Could not write the export: ")
+        assert str(blocker) in note
         assert app.screen is screen and not screen.exported
 
 
@@ -230,8 +230,7 @@ async def test_bindings_history_and_back(session: Session) -> None:
             "review.back",
         }
         await pilot.press("h")
-        await until(pilot, lambda: type(app.screen).__name__ == "HistoryScreen"
-                    and app.screen.loads, "the history")
+        await until(pilot, lambda: tree_shown(app.screen), "the history")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen, "the review")
         await pilot.press("escape")
@@ -252,11 +251,11 @@ async def test_review_fits_80_by_24_and_a_click_edits(session: Session) -> None:
 
 async def test_an_unknown_run_is_a_notification_and_back_home(session: Session) -> None:
     app = session.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(notifications=True, size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "the home screen")
         app.open_review("no-such-run")
-        await until(pilot, lambda: notifications(app), "the notification")
-        assert notifications(app) == ["no run no-such-run; it may have been deleted"]
+        await until(pilot, lambda: said(app, "no run no-such-run; it may have been deleted"),
+                    "the notification")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home again")
 
 

@@ -97,8 +97,6 @@ class HistoryScreen(HitlScreen[None]):
         """A checkpoint whose edit was asked for before its events were read."""
         self._keep: str | None = None
         """The node (checkpoint or run id) to select again after a reload."""
-        self.loads = 0
-        """How many times the tree has been built (tests wait on it)."""
 
     # -- layout -----------------------------------------------------------------
 
@@ -143,7 +141,6 @@ class HistoryScreen(HitlScreen[None]):
         tree = self.query_one(RunTree)
         target = tree.show(session, keep=self._keep)
         self._keep = None
-        self.loads += 1
         if target is not None:
             self.call_after_refresh(tree.go_to, target)
 

@@ -81,8 +81,6 @@ class HomeScreen(HitlScreen[None]):
         self._pager: Summaries | None = None
         self._fetching = False
         self._problem: str | None = None  # why the list could not be read, shown in its place
-        self.loaded = 0
-        """How many times the list was read (tests wait on it)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -145,7 +143,6 @@ class HomeScreen(HitlScreen[None]):
             shown = [f"{n:,} {status}" for status, n in message.counts.items() if n]
             self.sub_title = " · ".join(["Sessions", *shown])
         self._show()
-        self.loaded += 1
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self.reload()  # a page and a count: cheap, and what others wrote shows at once

@@ -115,8 +115,6 @@ class QuestionScreen(HitlScreen[None]):
         self._shown_form: AnswerForm | None = None
         self.panel_pending = False
         """True from a redraw until the side panel shows the same run."""
-        self.rendered = 0
-        """How many times a question has been put on screen (tests and the bench wait on it)."""
 
     # -- layout -----------------------------------------------------------------
 
@@ -341,7 +339,6 @@ class QuestionScreen(HitlScreen[None]):
         if bindings != self._bindings_state:  # the footer recomposes on a refresh: only on change
             self._bindings_state = bindings
             self.refresh_bindings()
-        self.rendered += 1
 
     def _after_layout(self, _screen: object) -> None:
         if self.panel_pending:
