@@ -24,6 +24,8 @@ from flows.schema import answers_schema
 from hitl import (
     COMPLETED,
     FAILED,
+    RUNNING,
+    WAITING,
     Checkpoint,
     CheckpointNotFound,
     HitlError,
@@ -330,9 +332,8 @@ def cmd_answer(ws: Workspace, args: argparse.Namespace) -> int:
         values, source, text = parse_sets(args.set or []), "--set", True
     check_answers(ckptr.workflow, values, text=text, source=source if not text else "")
     _ready_to_answer(ckptr, run.run_id)
-    pending = ckptr.pending_question(run.run_id)
-    assert pending is not None  # _ready_to_answer made sure
-    wanted = type(pending[1]).answer_rules
+    pending = ckptr.pending_question(run.run_id)  # None: another writer moves it on now
+    wanted = type(pending[1]).answer_rules if pending is not None else {}
     if not values and wanted:
         if args.answers is not None:
             raise CommandError(f"{source} holds no answers: the question the run waits on "
@@ -347,12 +348,17 @@ def cmd_answer(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def _ready_to_answer(ckptr: WorkflowCheckpointer, run_id: str) -> None:
-    """Make sure the run waits on a question: resume one a crash cut off; else say why not."""
+    """Make sure the run waits on a question, or is moving on from an answer another
+    writer just gave (answering then names each answer as not stored, and why):
+    resume one a crash cut off; else say why not."""
     info = ckptr.get_run(run_id)
     if info.interrupted:
         go(ckptr.resume(run_id))
         info = ckptr.get_run(run_id)
     if ckptr.pending_question(run_id) is not None:
+        return
+    info = ckptr.get_run(run_id)  # read after: another writer may have moved it meanwhile
+    if info.status == WAITING or info.status == RUNNING and not info.interrupted:
         return
     if info.status == COMPLETED:
         raise CommandError(

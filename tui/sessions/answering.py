@@ -18,6 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 from hitl import (
+    RUNNING,
+    WAITING,
     ConflictError,
     InputRequiredEvent,
     Rules,
@@ -309,16 +311,21 @@ def apply_answers(ckptr: WorkflowCheckpointer, run_id: str, values: Mapping[str,
     there and says so (nothing of it is overwritten, nothing skipped silently).
     It stops too at a question none of whose fields is given, one whose required
     fields are not all given, one whose fields were used already (a flow that
-    asks again), and one with no answer fields. ``RunNotWaiting`` when no question
-    is pending; ``CheckpointNotFound`` before anything is stored when the run's
-    lineage cannot be read (a damaged row)."""
+    asks again), and one with no answer fields. A run that is running (another
+    writer's answer is moving it on) stores nothing and says so, as a conflict.
+    ``RunNotWaiting`` when no question is pending otherwise; ``CheckpointNotFound``
+    before anything is stored when the run's lineage cannot be read (a damaged row)."""
     pending = ckptr.pending_question(run_id)
-    if pending is None:
-        raise RunNotWaiting(f"run {run_id} has no question pending")
-    at, question = pending[0].id, pending[1]
+    if pending is None:  # read its status after: another writer may move it meanwhile
+        status = ckptr.get_run(run_id).status
+        if status == WAITING:
+            pending = ckptr.pending_question(run_id)
+        elif status != RUNNING:
+            raise RunNotWaiting(f"run {run_id} has no question pending (it is {status})")
     before = {a.id: a.value for a in lineage_answers(ckptr, run_id)}  # damage shows here
     applied = Applied()
-    conflict = False
+    conflict = pending is None
+    at, question = (None, None) if pending is None else (pending[0].id, pending[1])
     while question is not None:
         rules = type(question).answer_rules
         given = {name: values[name] for name in rules if name in values}
@@ -379,7 +386,10 @@ def waits_on(ckptr: WorkflowCheckpointer, run_id: str) -> str:
     3 of 4, "How will you approach it?" (approach)", or "the run is now completed"."""
     pending = ckptr.pending_question(run_id)
     if pending is None:
-        return f"the run is now {ckptr.get_run(run_id).status}"
+        status = ckptr.get_run(run_id).status
+        if status == "running":  # another writer's answer is moving it on right now
+            return "the run is now moving on from an answer given elsewhere"
+        return f"the run is now {status}"
     question = pending[1]
     answered, total = progress(ckptr, run_id)
     fields = ", ".join(type(question).answer_rules) or "no answer fields"
