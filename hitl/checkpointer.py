@@ -2,6 +2,11 @@
 
 It runs a workflow with a checkpoint after every completed step, pauses runs
 on questions, takes answers, resumes runs, and branches from any checkpoint.
+
+Past 400 lines on purpose: it is the seed API's one class, and each public
+method here is short. Finding runs and checkpoints (store or unsaved, this
+flow only) is in ``records``; running steps in ``runner``; deleting in
+``retention``; what is left is how each public act makes its rows and cursor.
 """
 
 from __future__ import annotations
@@ -15,10 +20,9 @@ from pydantic import BaseModel, ValidationError
 
 from hitl import retention
 from hitl.answers import check_text, raise_errors
-from hitl.checkpoint import LEASE_SECONDS, Checkpoint, CheckpointsView, RunInfo, lease, owner
+from hitl.checkpoint import Checkpoint, CheckpointsView, RunInfo, lease, owner
 from hitl.errors import (
     CheckpointLoadError,
-    CheckpointNotFound,
     ConflictError,
     RunNotFound,
     RunNotWaiting,
@@ -26,6 +30,7 @@ from hitl.errors import (
 from hitl.events import Event, InputRequiredEvent, StartEvent
 from hitl.ids import new_id
 from hitl.lineage import answer_text, standing_answers, title_of
+from hitl.records import Records, UnsavedStore, where
 from hitl.runner import Cursor, Engine, RunHandler, status_after
 from hitl.serde import DEFAULT_MAX_EVENT_BYTES, Serde
 from hitl.store.base import COMPLETED, RUNNING, CheckpointRecord, CheckpointStore, RunRecord
@@ -55,7 +60,7 @@ class WorkflowCheckpointer:
     ) -> None:
         self.store: CheckpointStore = store if store is not None else MemoryStore()
         self.author = author
-        self._unsaved = _UnsavedStore()  # runs started with store_checkpoints=False
+        self._records = Records(self.store, UnsavedStore(), lambda: self.workflow.flow_name)
         self._max_event_bytes = max_event_bytes
         self._clock = clock
         self._new_id = new_id
@@ -119,10 +124,10 @@ class WorkflowCheckpointer:
                 )
             except (ConflictError, ValidationError):
                 pass
-        store, run = self._find_run(run_id)
+        store, run = self._records.find_run(run_id)
         if at is not None and at != (run.tip or run.branched_from):
             # Checked first: a stale ``at`` is a conflict however far the run went.
-            self._record(at)  # CheckpointNotFound for an id that was never stored
+            self._records.checkpoint(at)  # CheckpointNotFound for an id that was never stored
             raise ConflictError(
                 f"checkpoint {at} is no longer the latest of run {run_id}: "
                 "the question was answered elsewhere; reload the run"
@@ -142,8 +147,8 @@ class WorkflowCheckpointer:
         A waiting run gives its question again; a run cut off mid-step (a crash)
         or failed runs that step again; a completed run gives its result.
         """
-        store, run = self._find_run(run_id)
-        cursor = self._cursor(run, self._tip(run))
+        store, run = self._records.find_run(run_id)
+        cursor = self._cursor(run, self._records.tip(run))
         if status_after(cursor.event, cursor.answered) == RUNNING:
             store.set_status(
                 run_id, RUNNING, error=None, owner=owner(), at=self._clock(),
@@ -162,11 +167,11 @@ class WorkflowCheckpointer:
         goes on from the checkpoint as it was.
         """
         author = self.author if author is None else author
-        origin, session = self._origin(checkpoint)
+        origin, session = self._records.origin(checkpoint.record)
         flow = self.workflow.flow_name
         store = self._store_for_new_run(store_checkpoints)
         run_id, now = self._new_id(), self._clock()
-        before = self.serde.load(origin.output, self._where(origin, "output_event"))
+        before = self.serde.load(origin.output, where(origin, "output_event"))
         after = checkpoint.edited_output
         first, event = None, before
         if after is not None and (
@@ -234,7 +239,7 @@ class WorkflowCheckpointer:
         if store_checkpoints:
             return self.store
         # Unsaved runs live only to be answered; the completed ones can go.
-        unsaved = self._unsaved
+        unsaved = self._records.unsaved
         unsaved.delete_runs([r.run_id for r in unsaved.list_runs() if r.status == COMPLETED])
         return unsaved
 
@@ -254,7 +259,7 @@ class WorkflowCheckpointer:
         gives it its title."""
         if state is None:  # read before the answer is stored: a broken state stores nothing
             state = self.serde.load_state(
-                tip.state, self.workflow.state_type, self._where(tip, "ctx_state")
+                tip.state, self.workflow.state_type, where(tip, "ctx_state")
             )
         own = tip.run_id == run_id
         record = CheckpointRecord(
@@ -319,15 +324,7 @@ class WorkflowCheckpointer:
         step = None if last_completed_step is None else str(last_completed_step)
         input_type = _type_name(input_event_type)
         output_type = _type_name(output_event_type)
-        shapes = sorted(
-            {
-                (s, i)
-                for s, i, o in self.workflow.spec.shapes
-                if (step is None or s == step)
-                and (input_type is None or i == input_type)
-                and (output_type is None or o == output_type)
-            }
-        )
+        shapes = self.workflow.spec.shapes_matching(step, input_type, output_type)
         records = self.store.find_checkpoints(
             self.workflow.flow_name,
             run_id=None if run_id is None else str(run_id),
@@ -339,10 +336,10 @@ class WorkflowCheckpointer:
         return [self._checkpoint(r) for r in records]
 
     def get_checkpoint(self, checkpoint_id: str) -> Checkpoint:
-        return self._checkpoint(self._record(checkpoint_id))
+        return self._checkpoint(self._records.checkpoint(checkpoint_id))
 
     def get_run(self, run_id: str) -> RunInfo:
-        return RunInfo.from_record(self._find_run(run_id)[1])
+        return RunInfo.from_record(self._records.find_run(run_id)[1])
 
     def runs(self) -> list[RunInfo]:
         """This workflow's stored runs, oldest first."""
@@ -350,7 +347,7 @@ class WorkflowCheckpointer:
 
     def pending_question(self, run_id: str) -> tuple[Checkpoint, InputRequiredEvent] | None:
         """The checkpoint holding the run's unanswered question and the question, if any."""
-        pending = self._unanswered(self._find_run(run_id)[1])
+        pending = self._unanswered(self._records.find_run(run_id)[1])
         if pending is None:
             return None
         tip, question = pending
@@ -360,21 +357,21 @@ class WorkflowCheckpointer:
 
     def lineage(self, run_id: str) -> list[Checkpoint]:
         """The checkpoints that led to the run's tip, through the runs it branched from."""
-        _, run = self._find_run(run_id)
-        records = self._store_of(run.run_id).run_checkpoints(run.run_id)
+        _, run = self._records.find_run(run_id)
+        records = self._records.store_of(run.run_id).run_checkpoints(run.run_id)
         origin_id = run.branched_from
         while origin_id is not None:
-            origin = self._record(origin_id)
-            earlier = self._store_of(origin.run_id).run_checkpoints(origin.run_id)
+            origin = self._records.checkpoint(origin_id)
+            earlier = self._records.store_of(origin.run_id).run_checkpoints(origin.run_id)
             records = [r for r in earlier if r.seq <= origin.seq] + records
-            origin_id = self._run_record(origin.run_id).branched_from
+            origin_id = self._records.run(origin.run_id).branched_from
         return [self._checkpoint(r) for r in records]
 
     # -- retention --------------------------------------------------------------------
 
     def delete_run(self, run_id: str) -> list[str]:
         """Delete a run and every run branched from it; the ids deleted."""
-        return retention.delete_run(self.store, self._find_run(run_id)[1].run_id)
+        return retention.delete_run(self.store, self._records.find_run(run_id)[1].run_id)
 
     def delete_session(self, session: str) -> list[str]:
         """Delete every run of a session (a run's ``session`` is its root run's id)."""
@@ -399,85 +396,25 @@ class WorkflowCheckpointer:
     def _checkpoint(self, record: CheckpointRecord) -> Checkpoint:
         return Checkpoint(record, self.serde)
 
-    def _where(self, record: CheckpointRecord, which: str) -> str:
-        return f"run {record.run_id}, checkpoint {record.seq} ({record.id}), {which}"
-
     def _unanswered(self, run: RunRecord) -> tuple[CheckpointRecord, InputRequiredEvent] | None:
         """The run's tip and its question, if a question is what the run waits on.
 
         The type column tells, without decoding; a row whose event is not what
         its column says fails as a damaged row.
         """
-        tip = self._tip(run)
+        tip = self._records.tip(run)
         if tip is None or tip.step == HUMAN:
             return None
-        where = self._where(tip, "output_event")
-        if not issubclass(self.serde.event_type(tip.output_type, where), InputRequiredEvent):
+        at = where(tip, "output_event")
+        if not issubclass(self.serde.event_type(tip.output_type, at), InputRequiredEvent):
             return None
-        question = self.serde.load(tip.output, where)
+        question = self.serde.load(tip.output, at)
         if not isinstance(question, InputRequiredEvent):
             raise CheckpointLoadError(
-                f"{where}: holds a {type(question).__name__}, "
+                f"{at}: holds a {type(question).__name__}, "
                 f"but the row says {tip.output_type[:80]}"
             )
         return tip, question
-
-    def _store_of(self, run_id: str) -> CheckpointStore:
-        return self._unsaved if self._unsaved.get_run(run_id) is not None else self.store
-
-    def _find_run(self, run_id: str) -> tuple[CheckpointStore, RunRecord]:
-        """The run and the store holding it; only runs of this checkpointer's flow."""
-        flow = self.workflow.flow_name
-        for store in (self._unsaved, self.store):
-            run = store.get_run(run_id)
-            if run is not None:
-                if run.flow != flow:
-                    raise RunNotFound(
-                        f"no run {run_id} of flow {flow!r} (it is a {run.flow!r} run)"
-                    )
-                return store, run
-        raise RunNotFound(f"no run {run_id}")
-
-    def _run_record(self, run_id: str) -> RunRecord:
-        return self._find_run(run_id)[1]
-
-    def _record(self, checkpoint_id: str) -> CheckpointRecord:
-        """A checkpoint by id, from the store or the unsaved runs; only checkpoints
-        of this checkpointer's flow."""
-        for store in (self.store, self._unsaved):
-            record = store.get_checkpoint(checkpoint_id)
-            if record is not None:
-                return self._own(record)
-        raise CheckpointNotFound(f"no checkpoint {checkpoint_id}")
-
-    def _origin(self, checkpoint: Checkpoint) -> tuple[CheckpointRecord, str]:
-        """The stored checkpoint a branch starts from, and its run's session. A
-        stored checkpoint never changes and goes only with its run, so the row a
-        handed-out copy carries is still the stored one while its run is stored:
-        one read of the run's session checks that."""
-        origin = self._own(checkpoint.record)
-        for store in (self.store, self._unsaved):
-            session = store.session_of(origin.run_id)
-            if session is not None:
-                return origin, session
-        raise CheckpointNotFound(f"no checkpoint {origin.id}: its run is gone")
-
-    def _own(self, record: CheckpointRecord) -> CheckpointRecord:
-        """``record``, if it is of this checkpointer's flow."""
-        flow = self.workflow.flow_name
-        if record.flow != flow:
-            raise CheckpointNotFound(
-                f"no checkpoint {record.id} of flow {flow!r} (it is from a {record.flow!r} run)"
-            )
-        return record
-
-    def _tip(self, run: RunRecord) -> CheckpointRecord | None:
-        """The run's latest checkpoint; for a branch with none yet, the one it came from."""
-        if run.tip is not None:
-            return self._record(run.tip)
-        if run.branched_from is not None:
-            return self._record(run.branched_from)
-        return None
 
     def _cursor(
         self, run: RunRecord, tip: CheckpointRecord | None, event: Event | None = None
@@ -492,8 +429,8 @@ class WorkflowCheckpointer:
                 start, start_text, self.workflow.new_state(), False, None, 0, None, run.title
             )
         if event is None:
-            event = serde.load(tip.output, self._where(tip, "output_event"))
-        state = serde.load_state(tip.state, self.workflow.state_type, self._where(tip, "ctx_state"))
+            event = serde.load(tip.output, where(tip, "output_event"))
+        state = serde.load_state(tip.state, self.workflow.state_type, where(tip, "ctx_state"))
         own = tip.run_id == run.run_id
         return Cursor(
             event,
@@ -505,14 +442,6 @@ class WorkflowCheckpointer:
             tip if own else None,
             run.title,
         )
-
-
-class _UnsavedStore(MemoryStore):
-    """The runs started with ``store_checkpoints=False``. A branch of a stored
-    run lives here while the checkpoint it comes from lives in the store."""
-
-    def _check_origin(self, run: RunRecord) -> None:
-        pass
 
 
 def _type_name(value: type[Event] | str | None) -> str | None:

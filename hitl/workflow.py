@@ -112,6 +112,18 @@ class WorkflowSpec:
     shapes: Shapes
     """Every (step, input type, output type) a checkpoint of this workflow can have."""
 
+    def shapes_matching(
+        self, step: str | None, input_type: str | None, output_type: str | None
+    ) -> list[tuple[str, str]]:
+        """The (step, input type) pairs a checkpoint matching every filter given
+        can have, sorted: what a store's filter looks up in its index."""
+        return sorted({
+            (s, i) for s, i, o in self.shapes
+            if (step is None or s == step)
+            and (input_type is None or i == input_type)
+            and (output_type is None or o == output_type)
+        })  # fmt: skip
+
 
 def _event_types(annotation: Any, where: str) -> tuple[type[Event], ...]:
     origin = typing.get_origin(annotation)
