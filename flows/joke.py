@@ -1,9 +1,12 @@
 """The seed notebook's JokeFlow: write a joke about a topic, then critique it.
 
 The language model is passed in: anything with ``async def acomplete(prompt)``
-(a LlamaIndex LLM fits, since its reply is read with ``str()``). The default is
-:class:`OfflineStandIn`, which is no language model at all: its canned,
-deterministic replies say so, so the notebook's walk-through runs offline::
+(a LlamaIndex LLM fits, since its reply is read with ``str()``). Without one,
+the flow asks the model the environment names (``OPENAI_BASE_URL``,
+``OPENAI_API_KEY``, ``OPENAI_MODEL``: any OpenAI-compatible server, see
+:mod:`flows.chat_model`), and when it names none, :class:`OfflineStandIn`,
+which is no language model at all: its canned, deterministic replies say so,
+so the notebook's walk-through runs offline::
 
     ckptr = WorkflowCheckpointer(workflow=JokeFlow())
     await ckptr.run(topic="chemistry")
@@ -18,6 +21,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
+from flows.chat_model import ChatModel
 from hitl import (
     Context,
     DictState,
@@ -105,13 +109,16 @@ class JokeFlow(Workflow):
     title = "Tell a joke"
     description = (
         "The seed notebook's example: a joke about a topic, then its critique "
-        "(offline stand-in unless a language model is passed in)."
+        "(a real model when OPENAI_BASE_URL or OPENAI_API_KEY is set, else an "
+        "offline stand-in)."
     )
     state_type = DictState
 
     def __init__(self, llm: LanguageModel | None = None) -> None:
         super().__init__()
-        self.llm: LanguageModel = llm if llm is not None else OfflineStandIn()
+        if llm is None:
+            llm = ChatModel.from_environment() or OfflineStandIn()
+        self.llm: LanguageModel = llm
 
     @step
     async def generate_joke(
