@@ -54,6 +54,10 @@ type               answer                      constraints
 answer must match, in RE2's syntax (matched in time linear in the answer, see
 :mod:`hitl.patterns`): no lookaround or backreferences, and ``\\d``, ``\\w``,
 ``\\s`` are ASCII (``\\pL`` is any letter).
+A refused answer is never shown the pattern: it is told the example the
+``help`` gives after "e.g.", "for example" or "such as" ("should look like
+2.4.1 or 2.5.0rc1"), or, with no example, that it "is not in the form this
+question asks for". Give a question with a pattern an example in its help.
 
 ``when`` (see :mod:`flows.conditions`) is a test on one *earlier* answer, or a
 combination: ``equals``, ``not_equals``, ``one_of``, ``gt``/``ge``/``lt``/``le``

@@ -156,6 +156,29 @@ def blank(text: str) -> bool:
     return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text.strip())
 
 
+NOT_IN_FORM = "is not in the form this question asks for"
+"""What a pattern error says when the question's help gives no example."""
+
+_EXAMPLE = re.compile(
+    r"(?:\be\.\s?g\.|\bfor (?:example|instance)\b|\bsuch as\b|\bexample:)[,:]?\s*"
+    r"(?P<example>.+?)\s*(?:[.;)](?:\s|$)|[;)]|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def example_in(help_text: str | None) -> str | None:
+    """The example a question's help gives ("As the app reports it, e.g. 2.4.1 or
+    2.5.0rc1." gives "2.4.1 or 2.5.0rc1"), or None. A pattern error says it in
+    place of the pattern, which a person answering cannot be expected to read."""
+    if not help_text:
+        return None
+    found = _EXAMPLE.search(help_text)
+    if found is None:
+        return None
+    example = " ".join(found.group("example").split())
+    return example or None
+
+
 def check_rules(field: str, rules: Rules, value: Any) -> list[InitErrorDetails]:
     """The ways ``value`` breaks ``rules`` (empty when it meets them)."""
     empty = (
@@ -198,13 +221,14 @@ def check_rules(field: str, rules: Rules, value: Any) -> list[InitErrorDetails]:
             )
     if rules.pattern is not None and isinstance(value, str):
         if not full_match(rules.pattern, value):
+            example = example_in(rules.help)
             errors.append(
                 field_error(
                     "pattern",
-                    "must match the pattern {pattern}",
+                    "should look like {example}" if example else NOT_IN_FORM,
                     field,
                     value,
-                    pattern=rules.pattern,
+                    **({"example": example} if example else {}),
                 )
             )
     if rules.choices is not None:

@@ -76,8 +76,19 @@ def test_patterns_match_the_whole_answer_as_before():
 
     question = Version(message="Which version?")
     assert question.answered({"version": "1.2.3"}).version == "1.2.3"
-    with pytest.raises(ValidationError, match="must match the pattern"):
+    with pytest.raises(ValidationError, match="is not in the form this question asks for"):
         question.answered({"version": "v1.2"})
     assert full_match("(?i)ab", "AB") and not full_match("ab", "abc")
     assert full_match(r"\pL+", "café") and not full_match(r"\w+", "café")  # \w is ASCII
     assert not full_match("a", "\ud800")  # a lone surrogate matches nothing, raises nothing
+
+
+def test_a_refused_answer_is_told_the_example_of_the_help_never_the_pattern():
+    class Ticket(InputRequiredEvent):
+        ticket: str = answer_field("", pattern=r"[A-Z]{2,5}-\d+",
+                                   help="The tracker's key (e.g. ABC-123); not its title.")
+
+    with pytest.raises(ValidationError) as refused:
+        Ticket(message="Which ticket?").answered({"ticket": "abc"})
+    (error,) = refused.value.errors()
+    assert (error["loc"], error["msg"]) == (("ticket",), "should look like ABC-123")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hitl import InputRequiredEvent, Rules
+from hitl.answers import example_in
 from tui.sessions.text import dumps, one_line
 
 KIND_NAMES = {
@@ -60,8 +61,9 @@ def constraints(rules: Rules) -> list[str]:
         said.append(f"at least {rules.ge}")
     if rules.le is not None:
         said.append(f"at most {rules.le}")
-    if rules.pattern is not None:
-        said.append(f"matching {rules.pattern}")
+    if rules.pattern is not None:  # in the words of its error, never the raw pattern
+        example = example_in(rules.help)
+        said.append(f"like {example}" if example else "in a set form")
     return said
 
 
