@@ -17,6 +17,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PASSWORD = "s3cret-Pa55"
@@ -142,6 +144,37 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> Non
         except OSError:
             time.sleep(0.05)  # polling a port that is being opened, not waiting on a guess
     raise RuntimeError(f"nothing listens on port {port} after {timeout:g} s")
+
+
+@contextmanager
+def bouncer(server: PgServer, database: str, *, pool_size: int = 2) -> Iterator[str]:
+    """PgBouncer in transaction mode in front of ``database`` on ``server``, with
+    ``pool_size`` server connections for all its clients; the DSN through it."""
+    root = Path(tempfile.mkdtemp(prefix="hitl-bouncer-"))  # readable by the server's user
+    port = _free_port()
+    (root / "users.txt").write_text(f'"postgres" "{PASSWORD}"\n')
+    ini = root / "pgbouncer.ini"
+    ini.write_text(
+        f"[databases]\n{database} = host=127.0.0.1 port={server.port} dbname={database}\n"
+        f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\n"
+        f"auth_type = trust\nauth_file = {root / 'users.txt'}\n"
+        f"pool_mode = transaction\nmax_client_conn = 200\ndefault_pool_size = {pool_size}\n"
+        f"unix_socket_dir =\nlogfile = {root / 'pgbouncer.log'}\n"
+    )
+    user = ["-u", _USER] if os.geteuid() == 0 else []  # it refuses to run as root
+    if user:
+        _system_user(_USER)
+        root.chmod(0o777)
+        for f in root.iterdir():
+            f.chmod(0o666)
+    proc = subprocess.Popen([PGBOUNCER, *user, str(ini)], stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_port(port, proc)
+        yield f"postgresql://postgres:{PASSWORD}@127.0.0.1:{port}/{database}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def start_server() -> PgServer:

@@ -116,7 +116,8 @@ class PostgresStore:
     """Runs, checkpoints and sessions in the PostgreSQL database ``dsn`` names (a
     ``postgresql://`` URL or a libpq key=value string), the schema made on first
     use. ``max_connections``: the pool's largest size; ``timeout``: how long a
-    call waits for a connection before ``StoreUnavailable``.
+    call waits for a pooled connection before it makes one of its own (or says
+    ``StoreUnavailable``, the server out of reach).
 
     Raises ``StoreUnavailable`` when the server cannot be reached, ``StoreError``
     for a database whose hitl schema is newer than this hitl.
@@ -177,15 +178,13 @@ class PostgresStore:
         lost = races = 0
         while True:
             conn: psycopg.Connection | None = None
-            sent = False
+            pooled = sent = False
             try:
-                with self._pool.connection() as conn:
-                    if checked:
-                        ConnectionPool.check_connection(conn)
-                    sent = True
-                    return work(conn, **kw)
-            except PoolTimeout:
-                raise self._unavailable(self._why_not()) from None
+                conn, pooled = self._take()
+                if checked:
+                    ConnectionPool.check_connection(conn)
+                sent = True
+                return work(conn, **kw)
             except PoolClosed:
                 raise StoreError(f"{self.name}: the store was closed") from None
             except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected) as exc:
@@ -194,7 +193,10 @@ class PostgresStore:
                     raise self._refused(exc) from None
                 continue
             except psycopg.Error as exc:
-                if conn is not None and not conn.closed:
+                dead = conn is None or conn.closed
+                self._give(conn, pooled)
+                conn = None  # given back before anything else is asked
+                if not dead:
                     raise self._refused(exc) from None
                 self._pool.check()  # every other idle connection died with it, likely
                 lost += 1
@@ -209,6 +211,29 @@ class PostgresStore:
                     outcome = self._run(settle)
                     if outcome is not _AGAIN:
                         return outcome
+            finally:
+                self._give(conn, pooled)
+
+    def _take(self) -> tuple[psycopg.Connection, bool]:
+        """A pooled connection (True), or when none came in time one made now
+        (False): the pool waits longer and longer between its tries to reconnect,
+        and the server may be back already."""
+        try:
+            return self._pool.getconn(), True
+        except PoolTimeout:
+            try:
+                conn = psycopg.connect(self._dsn, **{**self._kwargs, "connect_timeout": 5})
+            except psycopg.Error as exc:
+                raise self._unavailable(self._say(exc)) from None
+            return conn, False
+
+    def _give(self, conn: psycopg.Connection | None, pooled: bool) -> None:
+        """Back to the pool (which drops it if broken), or closed; None to go on with."""
+        if conn is not None:
+            if pooled:
+                self._pool.putconn(conn)
+            else:
+                conn.close()
 
     def _say(self, exc: BaseException) -> str:
         """The driver's message on one line, never the password."""
@@ -224,14 +249,6 @@ class PostgresStore:
         if isinstance(exc, pg_errors.UndefinedTable | pg_errors.UndefinedFunction):
             return StoreError(f"{self.name}: the hitl tables are gone ({self._say(exc)})")
         return StoreError(f"{self.name}: the server refused it ({self._say(exc)})")
-
-    def _why_not(self) -> str:
-        """Why no connection came in time: one direct attempt tells."""
-        try:
-            psycopg.connect(self._dsn, **{**self._kwargs, "connect_timeout": 5}).close()
-        except psycopg.Error as exc:
-            return self._say(exc)
-        return f"no connection was free within {self.timeout:g} s"
 
     def _one(self, sql: str, params: Any = ()) -> Any:
         """The first column of the first row of a read (None for no row)."""

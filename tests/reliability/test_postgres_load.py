@@ -1,13 +1,18 @@
 """A team's load on one PostgreSQL server: six processes fill twenty-five
 questionnaires each at once, then four processes race over the same waiting
 runs. At the end every finished run has its nine checkpoints with no gap, and
-every question exactly one answer; the conflicts are counted and reported."""
+every question exactly one answer; the conflicts are counted and reported. The
+same load runs straight to the server and through PgBouncer in transaction
+mode, where the processes share four server connections."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import ExitStack, closing
 from typing import Any
+
+import pytest
 
 from flows.gather import GatherFlow
 from hitl import COMPLETED, HUMAN, WAITING, PostgresStore, WorkflowCheckpointer
@@ -18,9 +23,21 @@ from tests.reliability.test_concurrency import waiting_run
 PROCESSES, QUESTIONNAIRES, RACERS, RACES = 6, 25, 4, 12
 
 
-def test_six_processes_fill_and_four_race_on_one_server(pg_server: pg.PgServer) -> None:
-    pg_server.create_database("load")
-    dsn = pg_server.dsn("load")
+BOUNCER_POOL = 4  # server connections PgBouncer shares among all the processes
+
+
+@pytest.fixture(params=["direct", "pgbouncer"])
+def dsn(pg_server: pg.PgServer, request: pytest.FixtureRequest) -> Iterator[str]:
+    name = f"load_{request.param}"
+    pg_server.create_database(name)
+    if request.param == "direct":
+        yield pg_server.dsn(name)
+    else:
+        with pg.bouncer(pg_server, name, pool_size=BOUNCER_POOL) as through:
+            yield through
+
+
+def test_six_processes_fill_and_four_race_on_one_server(dsn: str) -> None:
     done: dict[str, Any] = {}
     with ExitStack() as stack:
         fillers = [stack.enter_context(Child("writers", dsn, 1, QUESTIONNAIRES, 0))
@@ -66,5 +83,6 @@ def test_six_processes_fill_and_four_race_on_one_server(pg_server: pg.PgServer) 
             assert [c.last_completed_step for c in checkpoints] == GATHER_STEPS
             assert [c.seq for c in checkpoints] == list(range(len(GATHER_STEPS)))
     assert integrity(dsn) == "ok"
-    print(f"\nPostgreSQL load: {len(done)} questionnaires by {PROCESSES} processes, "
+    way = "through PgBouncer" if "load_pgbouncer" in dsn else "direct"
+    print(f"\nPostgreSQL load ({way}): {len(done)} questionnaires by {PROCESSES} processes, "
           f"{RACES} races of {RACERS}: {conflicts} conflicts, 0 lost")

@@ -31,6 +31,17 @@ DB is a SQLite file's path or a PostgreSQL URL.
     ``ON status``; or prints ``CONFLICT json(message)`` or ``ERROR type
     json(message)``. ``QUIT`` ends.
 
+``steady DSN SEED TIMEOUT PAUSE``
+    Print ``BOOTED``, wait for ``GO``, then answer gather questionnaires on a
+    PostgresStore (``timeout``: TIMEOUT seconds) through whatever the server
+    does, as a person keeps working: ``READY``, then ``RUN run_id``, ``ACK run_id
+    field json(value)`` and ``DONE run_id`` as in ``loop``. Whatever a call
+    raises is printed as ``ERR module.Type 1|0 json(message)`` (1: a
+    ``StoreError``), and the next call goes on with the run (resumed as the
+    store has it). PAUSE=1: before each answer it prints ``IDLE`` and waits for
+    ``GO`` (someone thinking). ``STOP`` on stdin (for PAUSE=1: instead of a
+    ``GO``) ends it after the questionnaire at hand: ``BYE``, exit 0.
+
 ``writers DB THREADS RUNS SHARED``
     Print ``READY``, wait for ``GO``, then open DB (maybe creating it) and fill
     it from THREADS threads, each completing RUNS gather runs; SHARED=1 makes
@@ -59,7 +70,9 @@ from hitl import (
     WAITING,
     ConflictError,
     Context,
+    PostgresStore,
     StopEvent,
+    StoreError,
     WorkflowCheckpointer,
     step,
 )
@@ -209,6 +222,53 @@ def answer_mode(db: str) -> None:
             raise SystemExit(f"unknown command {command!r}")
 
 
+async def steady_mode(dsn: str, seed: int, timeout: float, pause: bool) -> None:
+    say("BOOTED")
+    if listen() != "GO":
+        raise SystemExit("expected GO")
+    rng = random.Random(seed)
+    ckptr = WorkflowCheckpointer(YieldingGather(), PostgresStore(dsn, timeout=timeout))
+    stop = threading.Event()
+    if not pause:
+        threading.Thread(target=lambda: listen() == "STOP" and stop.set(), daemon=True).start()
+    say("READY")
+    run_id: str | None = None
+    n = failures = 0
+    while True:
+        try:
+            if run_id is None:
+                if stop.is_set():
+                    say("BYE")
+                    return
+                handler = ckptr.run()
+                run_id = handler.run_id
+                say("RUN", run_id)
+            else:  # after an error: the run as the store has it
+                handler = ckptr.resume(run_id)
+            question = await handler
+            while handler.status == WAITING:
+                if pause:
+                    say("IDLE")
+                    if listen() == "STOP":
+                        stop.set()
+                        pause = False
+                field = next(iter(question.answer_rules))
+                n += 1
+                value = value_for(rng, field, n)
+                handler = ckptr.answer(run_id, **{field: value})
+                say("ACK", run_id, field, json.dumps(value))
+                question = await handler
+            assert handler.status == COMPLETED, handler.status
+            say("DONE", run_id)
+            run_id, failures = None, 0
+        except Exception as exc:
+            kind = f"{type(exc).__module__}.{type(exc).__qualname__}"
+            say("ERR", kind, str(int(isinstance(exc, StoreError))), json.dumps(str(exc)))
+            failures += 1
+            if failures > 100:  # a store that never comes back: let the test fail
+                raise
+
+
 def writers_mode(db: str, threads: int, runs: int, shared: bool) -> None:
     say("READY")
     if listen() != "GO":
@@ -257,6 +317,8 @@ def main(argv: list[str]) -> int:
         return asyncio.run(resume_mode(db, rest[0]))
     elif mode == "answer":
         answer_mode(db)
+    elif mode == "steady":
+        asyncio.run(steady_mode(db, int(rest[0]), float(rest[1]), rest[2] == "1"))
     elif mode == "writers":
         writers_mode(db, int(rest[0]), int(rest[1]), rest[2] == "1")
     else:

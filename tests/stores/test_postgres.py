@@ -7,13 +7,11 @@ its password is never shown. Each test runs on a real PostgreSQL server
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -112,6 +110,29 @@ def test_connections_the_server_closed_are_replaced_at_the_next_call(own_server:
             assert killed and all(row[0] for row in killed)
             assert store.get_run(run_id).status == WAITING
         assert answer(ckptr, run_id, objective="on a new connection") == WAITING
+
+
+def test_a_call_that_finds_no_pooled_connection_in_time_makes_its_own(pg_server, fresh_db):
+    """The pool's one connection is held by a write waiting on a lock (as it is
+    held while the pool waits between its tries to reconnect after a restart):
+    a read waits ``timeout``, then goes on with a connection of its own."""
+    with closing(PostgresStore(fresh_db, max_connections=1, timeout=0.5)) as store:
+        ckptr = WorkflowCheckpointer(GatherFlow(), store)
+        run_id = waiting_run(ckptr)
+        with psycopg.connect(fresh_db) as lock:
+            lock.execute("SELECT 1 FROM hitl_store FOR UPDATE")  # every write waits on it
+            writer = threading.Thread(target=answer, args=(ckptr, run_id),
+                                      kwargs={"objective": "x"})  # fmt: skip
+            writer.start()
+            try:
+                waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                while lock.execute(waiting).fetchone() == (0,):
+                    time.sleep(0.005)  # polling the server until the write waits
+                assert store.get_run(run_id).status == WAITING
+            finally:
+                lock.rollback()
+                writer.join(timeout=30)
+        assert store.get_run(run_id).tip_seq == 2  # the answer, then the next question
 
 
 def test_a_server_that_cannot_be_reached_is_one_clear_line(own_server: pg.PgServer):
@@ -245,32 +266,8 @@ def test_tables_of_hitl_names_that_are_not_a_store_are_refused(pg_server, fresh_
 @pytest.fixture
 def bouncer(pg_server: pg.PgServer, fresh_db: str) -> Iterator[str]:
     """PgBouncer in transaction mode in front of ``fresh_db``; the DSN through it."""
-    tmp_path = Path(tempfile.mkdtemp(prefix="hitl-bouncer-"))  # readable by the server's user
-    database = fresh_db.rsplit("/", 1)[1]
-    port = pg._free_port()
-    (tmp_path / "users.txt").write_text(f'"postgres" "{pg.PASSWORD}"\n')
-    ini = tmp_path / "pgbouncer.ini"
-    ini.write_text(
-        f"[databases]\n{database} = host=127.0.0.1 port={pg_server.port} dbname={database}\n"
-        f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\n"
-        f"auth_type = trust\nauth_file = {tmp_path / 'users.txt'}\n"
-        f"pool_mode = transaction\nmax_client_conn = 100\ndefault_pool_size = 2\n"
-        f"unix_socket_dir =\nlogfile = {tmp_path / 'pgbouncer.log'}\n"
-    )
-    user = ["-u", "pgserver"] if os.geteuid() == 0 else []  # it refuses to run as root
-    if user:
-        tmp_path.chmod(0o777)
-        for f in tmp_path.iterdir():
-            f.chmod(0o666)
-    proc = subprocess.Popen([pg.PGBOUNCER, *user, str(ini)], stderr=subprocess.PIPE, text=True)
-    dsn = f"postgresql://postgres:{pg.PASSWORD}@127.0.0.1:{port}/{database}"
-    try:
-        pg.wait_for_port(port, proc)
+    with pg.bouncer(pg_server, fresh_db.rsplit("/", 1)[1]) as dsn:
         yield dsn
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 def test_sessions_run_through_pgbouncer_in_transaction_mode(bouncer: str):
