@@ -9,6 +9,7 @@ screen shows.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -16,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import DataTable, Header, Input, Static
 
 from hitl import HitlError, retention
@@ -34,6 +36,18 @@ if TYPE_CHECKING:
     from flows.registry import Registry
 
 EMPTY = "No sessions yet — press n to start one"
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What the list shows: the sessions read for ``query`` (its pages so far, in
+    order), the cursor of the next page (None: no more), and why the list could
+    not be read, if it could not."""
+
+    query: str = ""
+    summaries: tuple[SessionSummary, ...] = ()
+    next: int | None = None
+    problem: str | None = None
 
 
 class HomeScreen(HitlScreen[None]):
@@ -55,14 +69,17 @@ class HomeScreen(HitlScreen[None]):
     ]
 
     class Loaded(Message):
+        """A page of sessions was read for ``query`` (``more``: the next page)."""
+
         def __init__(self, page: SummaryPage, counts: dict[str, int] | None, more: bool,
-                     problem: str | None = None) -> None:
+                     problem: str | None, query: str) -> None:
             super().__init__()
             self.page = page
             self.counts = counts
             self.more = more
             self.problem = problem
             """Why the sessions could not be read (None: they were)."""
+            self.query = query
 
     class FlowsRead(Message):
         """The flows are read: time to pick one."""
@@ -74,13 +91,14 @@ class HomeScreen(HitlScreen[None]):
     class Deleted(Message):
         pass
 
+    listing: var[Listing] = var(Listing(), init=False, always_update=True)
+    """What was read: the screen shows it each time it is read (``watch_listing``),
+    the same sessions too (their times, "5 min ago", move on)."""
+
     def __init__(self) -> None:
         super().__init__()
-        self.summaries: list[SessionSummary] = []
-        self._next: int | None = None  # the cursor of the next page, None: no more
         self._pager: Summaries | None = None
         self._fetching = False
-        self._problem: str | None = None  # why the list could not be read, shown in its place
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,10 +124,11 @@ class HomeScreen(HitlScreen[None]):
 
     def _more(self) -> None:
         """Read the next page, if there is one and none is being read."""
-        if self._next is None or self._fetching:
+        listing = self.listing
+        if listing.next is None or self._fetching:
             return
         self._fetching = True
-        query, cursor = self.query_text, self._next
+        query, cursor = listing.query, listing.next
         self.work(lambda: self._load_job(query, cursor))
 
     def _load_job(self, query: str, cursor: int | None) -> Message:
@@ -120,28 +139,27 @@ class HomeScreen(HitlScreen[None]):
             counts = None if cursor is not None else self._pager.counts()
         except Exception as exc:
             problem = f"Could not read the sessions: {exc}"
-            return self.Loaded(SummaryPage([], None, []), None, cursor is not None, problem)
-        return self.Loaded(page, counts, cursor is not None)
+            return self.Loaded(SummaryPage([], None, []), None, cursor is not None, problem,
+                               query)
+        return self.Loaded(page, counts, cursor is not None, None, query)
 
     def on_home_screen_loaded(self, message: Loaded) -> None:
-        page = message.page
+        page, before = message.page, self.listing
         self._fetching = False
-        if message.more:
-            self.summaries = [*self.summaries, *page.summaries]
-        else:
-            self.summaries = page.summaries
-        self._next = page.cursor
-        if message.problem is not None and message.problem != self._problem and self.summaries:
+        summaries = (*before.summaries, *page.summaries) if message.more else tuple(page.summaries)
+        if message.problem is not None and message.problem != before.problem and summaries:
             # with no session to list, the problem is said in the list's place
             self.notify(message.problem, title=self.PROBLEM_TITLE, severity="error",
                         markup=False, timeout=8)
-        self._problem = message.problem
         if page.damaged:
             self.notify("\n".join(page.damaged[:3]), title="Damaged sessions left out",
                         severity="warning", markup=False, timeout=8)
         if message.counts is not None:
             shown = [f"{n:,} {status}" for status, n in message.counts.items() if n]
             self.sub_title = " · ".join(["Sessions", *shown])
+        self.listing = Listing(message.query, summaries, page.cursor, message.problem)
+
+    def watch_listing(self) -> None:
         self._show()
 
     def on_store_changed(self, message: StoreChanged) -> None:
@@ -154,22 +172,23 @@ class HomeScreen(HitlScreen[None]):
     @property
     def shown(self) -> list[SessionSummary]:
         """The sessions listed now (the filter applied by the store)."""
-        return self.summaries
+        return list(self.listing.summaries)
 
     def _show(self) -> None:
         table = self.query_one(SessionTable)
+        listing = self.listing
         rows = self.shown
         table.show(rows, self.hitl.now(), status_styles(self.app.theme_variables))
         empty = self.query_one("#empty", Static)
-        if self._problem is not None and not rows:
-            empty.update(plain(self._problem))
-        elif self.query_text and not rows:
-            empty.update(plain(f"No sessions match “{one_line(self.query_text, 40)}” — esc clears"))
+        if listing.problem is not None and not rows:
+            empty.update(plain(listing.problem))
+        elif listing.query and not rows:
+            empty.update(plain(f"No sessions match “{one_line(listing.query, 40)}” — esc clears"))
         elif not rows:
             empty.update(plain(EMPTY))
         table.display = bool(rows)
         empty.display = not rows
-        self.query_one("#filter", Input).display = bool(self.summaries) or bool(self.query_text)
+        self.query_one("#filter", Input).display = bool(rows) or bool(self.query_text)
         filter_focused = self.focused is self.query_one("#filter", Input)
         if rows and not filter_focused:
             table.focus()
@@ -215,7 +234,7 @@ class HomeScreen(HitlScreen[None]):
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.refresh_bindings()
-        if event.cursor_row >= len(self.summaries) - 10:
+        if event.cursor_row >= len(self.listing.summaries) - 10:
             self._more()
 
     @on(DataTable.RowSelected)
