@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,19 +13,10 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from hitl import WorkflowCheckpointer
+from tests.tui.screen_data import until
 from tui.app.screens.home import HomeScreen
 from tui.app.screens.question import QuestionScreen
 from tui.sessions import run_view
-
-
-async def until(pilot: Pilot[Any], ready: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Let the app run until ``ready()`` holds (workers are threads: poll)."""
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting; the screen is {pilot.app.screen!r}")
-        await pilot.pause(0.01)
-    await pilot.pause()
 
 
 def text_of(widget: Widget) -> str:
@@ -47,7 +37,7 @@ def listed(screen: object) -> bool:
 
 
 async def home(pilot: Pilot[Any]) -> HomeScreen:
-    await until(pilot, lambda: listed(pilot.app.screen))
+    await until(pilot, lambda: listed(pilot.app.screen), "the sessions listed")
     screen = pilot.app.screen
     assert isinstance(screen, HomeScreen)
     return screen
@@ -66,7 +56,7 @@ async def question(pilot: Pilot[Any], number: int | None = None) -> QuestionScre
             and (number is None or screen.shown.number == number)
         )
 
-    await until(pilot, shown)
+    await until(pilot, shown, f"question {number}" if number else "a question")
     screen = pilot.app.screen
     assert isinstance(screen, QuestionScreen)
     return screen
@@ -80,7 +70,7 @@ async def answer(pilot: Pilot[Any], text: str, number: int | None = None) -> Non
         await pilot.press(*text)
     await pilot.press("ctrl+s")
     await until(pilot, lambda: (screen.shown is not before and not screen.panel_pending)
-                or screen is not pilot.app.screen)
+                or screen is not pilot.app.screen, "the answer to be taken")
 
 
 def prompt(screen: QuestionScreen) -> str:

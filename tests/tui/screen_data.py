@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -17,7 +18,6 @@ from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.worker import WorkerCancelled
 
 from flows.gather import GatherFlow
 from hitl import HUMAN, Checkpoint, SqliteStore, WorkflowCheckpointer
@@ -25,6 +25,8 @@ from tui.app import HitlApp, make_app
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC).timestamp()
 NOW = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+WAIT_SECONDS = 10.0
+"""How long ``until`` waits for what a person would see before the test fails."""
 
 ANSWERS = {
     "objective": "Ship v2 [red]x[/red]",
@@ -112,18 +114,18 @@ def gather_session(tmp_path: Path) -> Iterator[Session]:
     store.close()
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], object], what: str) -> None:
-    """Let the app work (workers, messages, refreshes) until ``condition`` holds."""
-    for _ in range(200):
-        if condition():
-            await pilot.pause()
-            return
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:  # one reload replaced by another (exclusive workers)
-            pass
-        await pilot.pause()
-    raise AssertionError(f"gave up waiting for {what}")
+async def until(
+    pilot: Pilot[Any], condition: Callable[[], object], what: str = "the screen to change"
+) -> None:
+    """Let the app work (workers are threads, messages, refreshes) until ``condition``
+    holds; give up after ``WAIT_SECONDS``, saying ``what`` was awaited and on which screen.
+    Polls rather than waiting for every worker: a screen may keep one running."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}; the screen is {pilot.app.screen!r}")
+        await pilot.pause(0.01)
+    await pilot.pause()
 
 
 def rendered(widget: Widget) -> str:

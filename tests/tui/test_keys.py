@@ -14,8 +14,8 @@ from textual.drivers import linux_driver
 from textual.widgets import Input, RadioSet, TextArea
 
 from hitl import HUMAN, WorkflowCheckpointer
-from tests.tui.helpers import home, question, text_of, until
-from tests.tui.screen_data import question_shown, tree_shown
+from tests.tui.helpers import home, question, text_of
+from tests.tui.screen_data import question_shown, tree_shown, until
 from tui.app import make_app
 from tui.app.screens.question import QuestionScreen
 

@@ -14,9 +14,8 @@ from tests.tui.helpers import (
     question,
     seed_gather,
     text_of,
-    until,
 )
-from tests.tui.screen_data import said
+from tests.tui.screen_data import said, until
 from tui.app import make_app
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.home import HomeScreen

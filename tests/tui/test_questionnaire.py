@@ -14,7 +14,8 @@ from textual.widgets import (
 )
 
 from hitl import COMPLETED, StopEvent
-from tests.tui.helpers import answer, question, until
+from tests.tui.helpers import answer, question
+from tests.tui.screen_data import until
 from tui.app import make_app
 from tui.app.screens.question import QuestionScreen
 from tui.app.widgets.answer_form import AnswerForm

@@ -14,7 +14,8 @@ from textual.widgets import Input, TextArea
 
 from flows.gather import GatherFlow
 from hitl import WorkflowCheckpointer
-from tests.tui.helpers import home, question, seed_gather, until
+from tests.tui.helpers import home, question, seed_gather
+from tests.tui.screen_data import until
 from tests.tui.test_questionnaire import EVERY_KIND
 from tui.app import make_app
 
