@@ -106,21 +106,50 @@ class SqliteStore:
         self._lock = threading.RLock()
         self._token: int | None = None  # change_token, while data_version holds
         self._data_version = -1
+        self.read_only_folder = False
+        """Opened read-only because its folder cannot be written here (and it has no
+        log): it is read, and every write is refused naming the folder."""
+        try:
+            self._connect()
+        except sqlite3.Error as exc:
+            if not self._in_read_only_folder(exc):
+                raise self._error(exc, opening=True) from None
+            self.read_only_folder = True
+            try:
+                self._connect()
+            except sqlite3.Error as exc:
+                raise self._error(exc, opening=True) from None
+        self._db.create_function("hitl_has", 2, _has, deterministic=True)
+
+    def _connect(self) -> None:
+        target, uri = str(self.path), False
+        if self.read_only_folder:
+            target, uri = f"{self.path.absolute().as_uri()}?mode=ro&immutable=1", True
         try:
             self._db = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=busy_timeout
+                target, isolation_level=None, check_same_thread=False,
+                timeout=self.busy_timeout, uri=uri,
             )
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
         try:
             self._open()
-        except sqlite3.Error as exc:
-            self._db.close()
-            raise self._error(exc, opening=True) from None
-        except StoreError:
+        except BaseException:
             self._db.close()
             raise
-        self._db.create_function("hitl_has", 2, _has, deterministic=True)
+
+    def _in_read_only_folder(self, exc: sqlite3.Error) -> bool:
+        """Whether ``exc`` is SQLite failing to make its shared-memory file beside a
+        store whose folder cannot be written here. With no log beside it the file
+        holds every commit, and nobody can start a log in that folder: so it can be
+        read as it is (SQLite's ``immutable``)."""
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        return (
+            code == sqlite3.SQLITE_CANTOPEN
+            and self.path.is_file()
+            and not os.path.exists(self._wal_path)
+            and not os.access(self.path.parent, os.W_OK)
+        )
 
     # -- opening -------------------------------------------------------------------
 
@@ -145,6 +174,8 @@ class SqliteStore:
                 f"{self.path}: written by a newer version of hitl (store schema {version}; "
                 f"this hitl reads schema {schema.SCHEMA_VERSION} and older): upgrade hitl"
             )
+        if self.read_only_folder:
+            return  # read as it is: no log, no settings that write
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self._use_wal()
         db.execute("PRAGMA synchronous=NORMAL")  # from here sync() makes it durable
@@ -212,6 +243,12 @@ class SqliteStore:
             return StoreError(
                 f"{self.path}: the store is busy: another process held it for more than "
                 f"{self.busy_timeout:g} s; try again"
+            )
+        if self.read_only_folder:
+            return StoreError(
+                f"{self.path}: the store's folder is read-only here, so the store can be "
+                f"read but not changed; nothing was written (SQLite writes beside the store: "
+                f"use it where its folder can be written)"
             )
         if "readonly" in text or "read-only" in text:
             return StoreError(f"{self.path}: the store is read-only here ({text}); nothing was written")

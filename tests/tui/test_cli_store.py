@@ -106,3 +106,88 @@ def test_a_store_with_a_damaged_page_is_named_with_what_to_do(capsys, tmp_path):
         assert (code, out) == (1, ""), args  # not half a list
         assert err == (f"hitl: error: {db}: the store is damaged (database disk image is "
                        "malformed); restore it from a backup or move it aside\n"), args
+
+
+# -- faults: a store that cannot be written, a lock held too long ------------------------
+
+
+def _waiting_run(capsys, db: Path, tmp_path: Path) -> str:
+    """A run of gather waiting at its second question, in a store closed cleanly."""
+    answers = tmp_path / "first.json"
+    answers.write_text(json.dumps({"objective": "Ship v2"}), encoding="utf-8")
+    code, out, _ = hitl(capsys, "--db", str(db), "new", "gather", "--answers", str(answers))
+    assert code == 0
+    return out.splitlines()[0]
+
+
+def _writes_refused(capsys, db: Path, tmp_path: Path, run_id: str, message: str) -> None:
+    answers = tmp_path / "all.json"
+    answers.write_text(json.dumps(GATHER), encoding="utf-8")
+    for args in (["answer", run_id, "--set", "resources=Time"],
+                 ["new", "gather", "--answers", str(answers)],
+                 ["delete", run_id]):
+        code, _, err = hitl(capsys, "--db", str(db), *args)
+        assert (code, err) == (1, f"hitl: error: {db}: {message}\n"), args
+
+
+def test_a_read_only_store_file_is_read_and_a_write_says_nothing_was_written(capsys, tmp_path):
+    from tests.tui.helpers import read_only
+
+    db = tmp_path / "hitl.db"
+    run_id = _waiting_run(capsys, db, tmp_path)
+    with read_only(db):
+        code, out, err = hitl(capsys, "--db", str(db), "show", run_id)
+        assert (code, err) == (0, "") and "objective: Ship v2" in out
+        _writes_refused(capsys, db, tmp_path, run_id,
+                        "the store is read-only here (attempt to write a readonly database); "
+                        "nothing was written")
+    code, out, _ = hitl(capsys, "--db", str(db), "list", "--json")
+    assert [s["answered"] for s in json.loads(out)] == [1]  # nothing was written indeed
+
+
+def test_a_store_in_a_read_only_folder_is_read_and_a_write_names_the_folder(capsys, tmp_path):
+    from tests.tui.helpers import read_only
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    db = folder / "hitl.db"
+    run_id = _waiting_run(capsys, db, tmp_path)
+    assert sorted(p.name for p in folder.iterdir()) == ["hitl.db"]  # no log left beside it
+    with read_only(folder):
+        for args in (["list"], ["show", run_id], ["log", run_id], ["export", run_id]):
+            code, out, err = hitl(capsys, "--db", str(db), *args)
+            assert (code, err) == (0, ""), args
+            assert "Ship v2" in out, args
+        _writes_refused(capsys, db, tmp_path, run_id,
+                        "the store's folder is read-only here, so the store can be read but "
+                        "not changed; nothing was written (SQLite writes beside the store: "
+                        "use it where its folder can be written)")
+        assert sorted(p.name for p in folder.iterdir()) == ["hitl.db"]
+    code, out, _ = hitl(capsys, "--db", str(db), "list", "--json")
+    assert [s["answered"] for s in json.loads(out)] == [1]
+
+
+def test_a_write_lock_held_past_the_busy_timeout_says_the_store_is_busy(
+    capsys, tmp_path, monkeypatch,
+):
+    import functools
+    import sqlite3
+
+    from hitl import SqliteStore
+
+    db = tmp_path / "hitl.db"
+    run_id = _waiting_run(capsys, db, tmp_path)
+    monkeypatch.setattr("tui.sessions.workspace.SqliteStore",
+                        functools.partial(SqliteStore, busy_timeout=0.2))
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing, and not letting go
+    try:
+        _writes_refused(capsys, db, tmp_path, run_id,
+                        "the store is busy: another process held it for more than 0.2 s; "
+                        "try again")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    code, out, _ = hitl(capsys, "--db", str(db), "show", run_id, "--json")
+    assert code == 0
+    assert json.loads(out)["status"] == "waiting"  # not failed in a step: nothing happened
