@@ -253,6 +253,7 @@ def test_bidirectional_controls_are_shown_escaped_and_kept_as_given(env, tmp_pat
 
 BIDI_FLOW = textwrap.dedent("""\
     id = "bidi"
+    title = "Pay \u202efdp.exe"
 
     [[questions]]
     id = "name"
@@ -263,6 +264,7 @@ BIDI_FLOW = textwrap.dedent("""\
 async def test_the_app_shows_a_bidirectional_override_in_a_prompt_escaped(sqlite, fixed,
                                                                           flows_dir):
     from tests.tui.helpers import prompt, question
+    from tests.tui.screen_data import rendered
     from tui.app import make_app
 
     (flows_dir / "bidi.toml").write_text(BIDI_FLOW, encoding="utf-8")
@@ -270,6 +272,39 @@ async def test_the_app_shows_a_bidirectional_override_in_a_prompt_escaped(sqlite
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await question(pilot, 1)
         assert prompt(screen) == "Say \\u202eolleh"
+        header = rendered(app.screen.query_one("HeaderTitle"))
+        assert "Pay \\u202efdp.exe" in header and "\u202e" not in header
+
+
+def test_every_bidirectional_control_is_shown_escaped() -> None:
+    from tui.sessions.text import one_line, visible
+
+    controls = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    shown = visible(f"a{controls}b")
+    assert shown == "a" + "".join(f"\\u{ord(c):04x}" for c in controls) + "b"
+    assert one_line("Invoice \u200ffdp.exe") == "Invoice \\u200ffdp.exe"
+
+
+async def test_a_toast_shows_a_bidirectional_override_in_stored_text_escaped(sqlite, fixed, db):
+    import sqlite3
+
+    from tests.tui.helpers import home, in_thread, seed_gather, until
+    from tests.tui.screen_data import toasts
+    from tui.app import make_app
+
+    app = make_app(sqlite, **fixed.options())
+    await in_thread(lambda: seed_gather(app.checkpointer("gather"), "Ship"))
+    edit = sqlite3.connect(db)  # a store edited behind hitl's back: a flow named to mislead
+    with edit:
+        for table in ("runs", "sessions", "checkpoints"):
+            edit.execute(f"UPDATE {table} SET flow = 'gather\u202eevil'")
+    edit.close()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await home(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: toasts(app, "warning"))
+        (toast,) = toasts(app, "warning")
+        assert "gather\\u202eevil" in toast and "\u202e" not in toast, toast
 
 
 # -- answers read no further than the cap --------------------------------------------------

@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from hitl import (
@@ -37,6 +39,7 @@ from tui.app.follow import StoreChanged, follow
 from tui.app.screens.home import HomeScreen
 from tui.sessions import run_view
 from tui.sessions.run_view import RunView
+from tui.sessions.text import visible
 from tui.sessions.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -105,6 +108,19 @@ class HitlApp(App[None]):
         self.drafts: dict[str, dict[str, Any]] = {}
         """What was typed into a pending question and not sent yet, by the question's
         checkpoint: kept while the app runs, offered again when the question returns."""
+
+    # -- text shown as text ---------------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """A toast; what a terminal would obey in it (a flow's title, a stored error)
+        is shown escaped, as everywhere (``tui.sessions.text.visible``)."""
+        super().notify(visible(message), title=visible(title), severity=severity,
+                       timeout=timeout, markup=markup)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: the screen's title and subtitle (a flow's title), escaped too."""
+        return super().format_title(visible(title), visible(sub_title))
 
     # -- what the app knows -------------------------------------------------------
 

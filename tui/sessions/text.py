@@ -13,9 +13,12 @@ from typing import Any
 
 # What a terminal would obey rather than show: C0 and C1 controls other than tab
 # and newline (refused at input, but a store can be edited behind our back), and
-# the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
-# U+2066-U+2069, U+061C) that make text display in an order other than stored.
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u202a-\u202e\u2066-\u2069]")
+# Unicode's bidirectional controls (the embeddings, overrides and isolates
+# U+202A-U+202E and U+2066-U+2069, and the marks U+061C, U+200E, U+200F) that make
+# text display in an order other than stored.
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _escaped(found: re.Match[str]) -> str:
