@@ -157,9 +157,41 @@ async def test_a_new_session_from_the_flow_picker(sqlite, fixed):
         screen = await question(pilot, 1)
         assert screen.flow == "gather"
         assert [r.status for r in app.checkpointer("gather").runs()] == ["waiting"]
+        await pilot.press(*"Ship", "enter")
+        await question(pilot, 2)
         await pilot.press("escape")
         home_screen = await home(pilot)
         await until(pilot, lambda: home_screen.query_one(SessionTable).row_count == 1)
+
+
+async def test_a_new_session_left_at_once_is_not_kept_as_an_empty_session(sqlite, fixed):
+    app = make_app(sqlite, **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        await home(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, FlowPickerScreen))
+        await pilot.press("enter")
+        await question(pilot, 1)
+        assert len(sqlite.list_runs()) == 1
+        await pilot.press("escape")
+        screen = await home(pilot)
+        await until(pilot, lambda: text_of(screen.query_one("#empty", Static)) == EMPTY)
+        assert sqlite.list_runs() == []
+
+
+async def test_a_new_session_with_a_draft_is_kept_and_quitting_at_once_keeps_none(sqlite, fixed):
+    app = make_app(sqlite, open_flow="gather", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        await question(pilot, 1)
+        await pilot.press(*"Sh", "escape")  # typed, not sent: the person comes back to it
+        screen = await home(pilot)
+        await until(pilot, lambda: screen.query_one(SessionTable).row_count == 1)
+        assert len(sqlite.list_runs()) == 1
+    app = make_app(sqlite, open_flow="gather", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        await question(pilot, 1)
+        await pilot.press("ctrl+q")
+    assert sqlite.list_runs() == []  # the one with the draft went with the app too
 
 
 async def test_escape_in_the_picker_starts_nothing(sqlite, fixed):

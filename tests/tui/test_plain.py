@@ -158,6 +158,15 @@ def test_an_invalid_answer_says_why_and_is_asked_again(env) -> None:
     ]
 
 
+def test_a_new_session_stopped_before_its_first_answer_is_not_kept(env) -> None:
+    done = hitl(env, "--plain", "new", "gather", typed="Half a")
+    assert done.code == 0, done.err
+    assert done.lines[-1] == "Stopped. Nothing was answered, so no session was kept."
+    assert gather(env).runs() == []
+    done = hitl(env, "list")
+    assert done.lines[0].startswith("No sessions yet in ")
+
+
 def test_end_of_input_stops_and_resume_goes_on_at_the_same_question(env) -> None:
     # Two answers, then the input ends inside the third (a long text not ended by ".").
     done = hitl(env, "--plain", "new", "gather", typed="Ship v2\n.\nTwo people\n.\nHalf a")

@@ -108,6 +108,10 @@ class HitlApp(App[None]):
         self.drafts: dict[str, dict[str, Any]] = {}
         """What was typed into a pending question and not sent yet, by the question's
         checkpoint: kept while the app runs, offered again when the question returns."""
+        self._started: dict[str, tuple[str, str]] = {}
+        """The sessions started here, by run id: their flow and first question's
+        checkpoint. One left with nothing answered (for the sessions, or on quit) is
+        deleted, not listed as an empty session."""
 
     # -- text shown as text ---------------------------------------------------------
 
@@ -169,6 +173,8 @@ class HitlApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_following.set()
+        self._discard_unanswered([(run_id, flow) for run_id, (flow, _) in self._started.items()])
+        self._started.clear()
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """Another process (or this one) wrote: the screen on top decides what to reload."""
@@ -206,6 +212,35 @@ class HitlApp(App[None]):
                 screen.keep_draft(replace=screen is self.screen)
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
+        # A session started here and left unanswered goes, unless its question holds
+        # a draft (the person comes back to it).
+        left = [(run_id, flow) for run_id, (flow, asked) in self._started.items()
+                if asked not in self.drafts]
+        for run_id, _ in left:
+            del self._started[run_id]
+        if left:
+            self.run_worker(partial(self._discard_job, left), thread=True, group="discard",
+                            exit_on_error=False)
+
+    def _discard_job(self, runs: list[tuple[str, str]]) -> None:
+        if self._discard_unanswered(runs):
+            self.call_from_thread(self._sessions_changed)
+
+    def _sessions_changed(self) -> None:
+        if isinstance(self.screen, HomeScreen):
+            self.screen.reload()
+
+    def _discard_unanswered(self, runs: list[tuple[str, str]]) -> bool:
+        """Delete each session of these (run id, flow) started here that nothing was
+        answered in (an answer stored meanwhile, here or elsewhere, keeps it); whether
+        any was deleted."""
+        deleted = False
+        for run_id, flow in runs:
+            try:
+                deleted = run_view.discard_unanswered(self.checkpointer(flow), run_id) or deleted
+            except Exception:  # the session is kept, then: an empty one does no harm
+                pass
+        return deleted
 
     def new_session(self, flow_name: str) -> None:
         """Start a session of ``flow_name`` and show its first question."""
@@ -230,6 +265,8 @@ class HitlApp(App[None]):
         from tui.app.screens.question import QuestionScreen
 
         view = message.view
+        if not view.answers and view.question is not None:
+            self._started[view.run_id] = (view.flow, view.question_checkpoint or "")
         if view.status == COMPLETED:
             self.session_completed(None, view.run_id)
         else:

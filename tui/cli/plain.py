@@ -52,12 +52,11 @@ def run(ws: Workspace, *, flow: str | None = None, run_id: str | None = None,
     if run_id is None:
         assert flow is not None
         ckptr = ws.checkpointer(ws.workflow(flow))
-        view = run_view.start(ckptr)
-    else:
-        ckptr = ws.run_checkpointer(ws.find_run(run_id))
-        view = run_view.load_run(ckptr, run_id)
-        if run_view.needs_resume(view):
-            view = run_view.resume(ckptr, run_id)
+        return Session(ws, con, ckptr, run_view.start(ckptr), started=True).go()
+    ckptr = ws.run_checkpointer(ws.find_run(run_id))
+    view = run_view.load_run(ckptr, run_id)
+    if run_view.needs_resume(view):
+        view = run_view.resume(ckptr, run_id)
     return Session(ws, con, ckptr, view).go()
 
 
@@ -111,8 +110,10 @@ class Session:
     """The questions of one run, asked one after another until it completes."""
 
     def __init__(self, ws: Workspace, con: Console, ckptr: WorkflowCheckpointer,
-                 view: RunView) -> None:
+                 view: RunView, *, started: bool = False) -> None:
         self.ws, self.con, self.ckptr, self.view = ws, con, ckptr, view
+        self.started = started
+        """Whether the session was started here: stopped with nothing answered, it goes."""
         self.short = view.run_id[: ws.short_width([view.run_id])]
 
     def go(self) -> int:
@@ -180,6 +181,9 @@ class Session:
     def stopped(self) -> None:
         """After ctrl+d or ctrl+c: what is saved, and the command that goes on."""
         self.con.say()
+        if self.started and run_view.discard_unanswered(self.ckptr, self.view.run_id):
+            self.con.say("Stopped. Nothing was answered, so no session was kept.")
+            return
         try:
             self.view = run_view.load_run(self.ckptr, self.view.run_id)
         except Exception:
