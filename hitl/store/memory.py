@@ -5,6 +5,10 @@ Its indexes are plain Python: checkpoints by (flow, column, value), run ids
 sorted for prefixes, and for pages one ascending list of change numbers per
 (flow or any, status or any), so a page is a bisect and a walk back, and a
 count is a length.
+
+Past 400 lines on purpose: it is the whole store protocol in one class with no
+driver under it, the reference a new store is read against (tests/stores runs
+the same suite on it), so each method stays beside its index.
 """
 
 from __future__ import annotations

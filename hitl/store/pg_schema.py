@@ -18,6 +18,9 @@ The schema is made on first use under an advisory lock and carries a version
 (``hitl_store.version``): an older one is migrated in one transaction, a newer
 one refused. The tables live in the first schema of the connection's
 ``search_path`` (the DSN's ``options=-csearch_path=...`` gives a team its own).
+
+Past 400 lines on purpose: most of it is the SQL of the tables and of the
+functions that write them, which read as one schema under one version number.
 """
 
 from __future__ import annotations
