@@ -294,3 +294,36 @@ async def test_typed_text_survives_leaving_the_question_and_quit_asks_about_it(s
         assert app.is_running
         await pilot.press("ctrl+q", "y")
         await until(pilot, lambda: not app.is_running)
+
+
+async def test_continue_says_working_while_a_slow_step_runs(sqlite, fixed, model_server,
+                                                           monkeypatch):
+    """A step asking a language model takes seconds: the screen says it is at work
+    and takes no second submit, then shows what came of it."""
+    from threading import Event
+
+    from tests.fake_model import completion
+
+    release = Event()
+
+    def slow(body: object):
+        release.wait(30)
+        return completion("A joke about cats.")
+
+    model_server.answer = slow
+    monkeypatch.setenv("OPENAI_BASE_URL", model_server.url)
+    app = make_app(sqlite, open_flow="joke", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await question(pilot, 1)
+        button = screen.query_one("#continue-button")
+        assert str(button.label) == "Continue ›"
+        await pilot.press(*"cats", "enter")
+        await until(pilot, lambda: str(button.label) == "Working…", "Continue to say Working…")
+        assert button.disabled
+        await pilot.press("enter")  # a second submit while the step runs stores nothing more
+        release.set()
+        await until(pilot, lambda: not isinstance(pilot.app.screen, QuestionScreen),
+                    "the session to complete")
+        runs = app.checkpointer("joke").runs()
+        assert [r.status for r in runs] == [COMPLETED]
+        assert answers_of(app.checkpointer("joke"), runs[0].run_id) == [{"topic": "cats"}]

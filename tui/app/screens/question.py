@@ -24,6 +24,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.reactive import var
+from textual.timer import Timer
 from textual.widgets import Button, Header, ProgressBar, Static
 
 from hitl import (
@@ -48,6 +50,10 @@ from tui.sessions.run_view import RunView
 from tui.sessions.text import one_line
 
 MOVED_ON = "This session moved on elsewhere — reloaded. Nothing you saved is lost."
+WORKING_AFTER = 0.4
+"""Seconds a worker may hold the screen before Continue says it is working (a
+step asking a language model; a store far away): quicker ones show nothing."""
+CONTINUE, WORKING = "Continue ›", "Working…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,10 @@ class QuestionScreen(HitlScreen[None]):
     """Answer a run's questions one by one; go back and change any answer."""
 
     AUTO_FOCUS = ""  # the form focuses its first field
+
+    busy: var[bool] = var(False, init=False)
+    """A worker reads or writes the run, or the flow's steps run: the screen takes
+    no answer meanwhile, and past a moment Continue says so (``watch_busy``)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Enter submits in every field (the fields say so to the form); ctrl+s is
@@ -102,7 +112,7 @@ class QuestionScreen(HitlScreen[None]):
         self.flow = flow
         self.view: RunView | None = None
         self.shown: Shown | None = None
-        self.busy = False
+        self._working: Timer | None = None
         self._viewing: int | None = None
 
         self._carried: dict[tuple[str, str], dict[str, Any]] = {}
@@ -133,7 +143,7 @@ class QuestionScreen(HitlScreen[None]):
                 with Horizontal(id="question-actions"):
                     yield Button("‹ Back", id="back-button", compact=True)
                     yield Button(
-                        "Continue ›", id="continue-button", variant="primary", compact=True
+                        CONTINUE, id="continue-button", variant="primary", compact=True
                     )
             yield AnswersPanel(id="answers-panel")
         yield Footer(compact=True)
@@ -149,6 +159,22 @@ class QuestionScreen(HitlScreen[None]):
             self._work(self._load_job)
 
     # -- workers ----------------------------------------------------------------
+
+    def watch_busy(self, busy: bool) -> None:
+        if self._working is not None:
+            self._working.stop()
+            self._working = None
+        if busy:
+            self._working = self.set_timer(WORKING_AFTER, lambda: self._say_working(True))
+        else:
+            self._say_working(False)
+
+    def _say_working(self, working: bool) -> None:
+        button = self.query_one("#continue-button", Button)
+        label = WORKING if working else CONTINUE
+        if str(button.label) != label:
+            button.label = label
+            button.disabled = working
 
     def _work(self, job: Callable[[], Message]) -> None:
         self.busy = True
