@@ -2,7 +2,11 @@
 
 Every write is one call of a function of the store's schema (pg_schema.py):
 one statement, one round trip, its own transaction. Reads are one statement
-each. Connections come from a psycopg_pool pool, in autocommit mode, with no
+each. A new run, and a step or answer the run goes on from, commit without
+waiting for the server's disk; the write that makes the run wait or end waits
+for it, and so makes all the run wrote before durable, and ``sync()`` (which
+the engine calls before anything reaches a caller) flushes whatever is left,
+checking it survived: a questionnaire waits for the disk once a question. Connections come from a psycopg_pool pool, in autocommit mode, with no
 server-side prepared statements (so PgBouncer in transaction mode is fine).
 
 Errors of the driver reach callers as hitl errors naming the store without
@@ -20,6 +24,7 @@ is sent only on a connection checked just before, and is otherwise told as
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -91,6 +96,18 @@ _APPEND = _call(
     "hitl_append", _TEXT, _TEXT, _TEXT, _INT, *[_TEXT] * 7, _FLOAT, _TEXT,
     _TEXT, _TEXT, _FLOAT, _TEXT, _TEXT,
 )  # fmt: skip
+# Group commit: a new run and an answer or step the run goes on from are
+# committed without waiting for the disk (synchronous_commit off, for that
+# transaction only); the write that makes the run wait or end waits for it,
+# and so for all the run wrote before (the log is flushed in order); sync()
+# flushes what is left, checking it is still there.
+_LATER = ", set_config('synchronous_commit', 'off', true)"
+_SYNC = """
+SELECT (SELECT count(*) FROM (SELECT 1 FROM hitl_checkpoints WHERE id = ANY(%s::text[])
+                              FOR KEY SHARE) c)
+     + (SELECT count(*) FROM (SELECT 1 FROM hitl_runs WHERE run_id = ANY(%s::text[])
+                              FOR KEY SHARE) r)
+"""  # the row locks are written to the log, so the commit waits for the disk
 _SET_STATUS = _call("hitl_set_status", _TEXT, _TEXT, _TEXT, _TEXT, _FLOAT, _FLOAT, _INT)
 _RENEW_LEASE = _call("hitl_renew_lease", _TEXT, _TEXT, _FLOAT)
 _SET_TITLES = _call("hitl_set_titles", "text[]", "text[]", "text[]")
@@ -132,6 +149,8 @@ class PostgresStore:
             raise StoreError(f"{self.name}: not a PostgreSQL connection string") from None
         self._dsn = dsn
         self._secret = str(given.get("password") or "")
+        self._unsynced: dict[tuple[str, str], str] = {}  # (table, id) -> its run, not on disk yet
+        self._unsynced_lock = threading.Lock()
         self._kwargs: dict[str, Any] = {k: v for k, v in _DEFAULTS.items() if k not in given}
         self._kwargs |= {"autocommit": True, "prepare_threshold": None}
         self.timeout = timeout
@@ -277,7 +296,7 @@ class PostgresStore:
 
         def work(conn: psycopg.Connection) -> int:
             try:
-                return conn.execute(_CREATE_RUN, params).fetchone()[0]
+                return conn.execute(_CREATE_RUN + _LATER, params).fetchone()[0]
             except pg_errors.UniqueViolation:
                 return 3
 
@@ -286,6 +305,8 @@ class PostgresStore:
             return _AGAIN if found.fetchone() is None else 0
 
         outcome = self._run(work, settle=settle)
+        if outcome == 0:
+            self._written(run.run_id, ("run", run.run_id))
         if outcome == 1:
             raise ConflictError(f"run {run.run_id} already exists")
         if outcome == 2:
@@ -307,10 +328,12 @@ class PostgresStore:
     ) -> None:
         run_id, seq = checkpoint.run_id, checkpoint.seq
         params = (*checkpoint, status, owner, lease_until, title, _fold(title))
+        later = status == RUNNING  # more steps follow; else the run waits or ends: on disk now
+        sql = _APPEND + _LATER if later else _APPEND
 
         def work(conn: psycopg.Connection) -> Any:
             try:
-                return conn.execute(_APPEND, params).fetchone()[0]
+                return conn.execute(sql, params).fetchone()[0]
             except pg_errors.UniqueViolation:
                 return "taken"
 
@@ -324,6 +347,7 @@ class PostgresStore:
 
         tip = self._run(work, settle=settle)
         if tip is None:
+            self._written(run_id, ("ck", checkpoint.id) if later else None)
             return
         if tip == "taken":
             raise ConflictError(f"checkpoint {checkpoint.id} is stored already")
@@ -369,8 +393,34 @@ class PostgresStore:
         rows = self._run(lambda conn: conn.execute(_PRUNE, (before, flow)).fetchall(), checked=True)
         return [session_record(r) for r in rows]
 
+    def _written(self, run_id: str, what: tuple[str, str] | None) -> None:
+        """Note a write not on disk yet (``what``), or (None) that everything
+        ``run_id`` wrote is: its last write waited for the disk, and it went in
+        after the others, so they were there."""
+        with self._unsynced_lock:
+            if what is not None:
+                self._unsynced[what] = run_id
+            else:
+                for key in [k for k, r in self._unsynced.items() if r == run_id]:
+                    del self._unsynced[key]
+
     def sync(self) -> None:
-        pass  # every commit is durable on the server when it returns
+        with self._unsynced_lock:
+            pending, self._unsynced = self._unsynced, {}
+        if not pending:
+            return
+        ids = {table: [i for t, i in pending if t == table] for table in ("ck", "run")}
+        try:
+            found = self._one(_SYNC, (ids["ck"], ids["run"]))
+        except StoreError:
+            with self._unsynced_lock:  # still to be made durable
+                self._unsynced = pending | self._unsynced
+            raise
+        if found != len(pending):
+            raise StoreUnavailable(
+                f"{self.name}: the server restarted before the last writes reached its disk: "
+                f"{len(pending) - found} of {len(pending)} are not stored; go on from what is"
+            )
 
     # -- reading runs and checkpoints --------------------------------------------------
 
