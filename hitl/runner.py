@@ -169,7 +169,11 @@ class RunHandler:
                     renewing.cancel()
 
             done = loop.create_task(rest())
-        self._store.sync()
+        try:
+            self._store.sync()
+        except BaseException:
+            done.cancel()  # what could not be made durable goes no further
+            raise
         return done
 
     async def _renew_lease(self) -> None:

@@ -7,12 +7,14 @@ from pydantic import ValidationError
 
 from hitl import (
     CheckpointNotFound,
+    MemoryStore,
     ConflictError,
     InputRequiredEvent,
     RunNotFound,
     RunNotWaiting,
     StartEvent,
     StopEvent,
+    StoreUnavailable,
     Workflow,
     WorkflowCheckpointer,
     answer_field,
@@ -382,3 +384,41 @@ async def test_answer_at_an_unknown_checkpoint(store):
         ckptr.answer(run_id, at="no-such-checkpoint", name="Ann")
     assert count_checkpoints(ckptr) == 1
     assert isinstance(CheckpointNotFound("x"), KeyError)
+
+
+class _FlushFailsOnce(MemoryStore):
+    """A store whose next flush fails, as a server that crashed before its disk."""
+
+    fail = False
+
+    def sync(self) -> None:
+        if self.fail:
+            self.fail = False
+            raise StoreUnavailable("the server restarted before the answer reached its disk")
+
+
+class _SlowAfterAnswer(Workflow):
+    name = "slow"
+
+    @step
+    async def ask(self, ev: StartEvent) -> NameQuestion:
+        return NameQuestion(message="Name?", name="")
+
+    @step
+    async def after(self, ev: NameQuestion) -> StopEvent:
+        await asyncio.sleep(0)  # waits on I/O, as a real step would
+        return StopEvent(result=ev.name)
+
+
+async def test_an_answer_that_cannot_be_made_durable_is_an_error_and_goes_no_further():
+    store = _FlushFailsOnce()
+    ckptr = WorkflowCheckpointer(_SlowAfterAnswer(), store)
+    handler = ckptr.run()
+    await handler
+    store.fail = True
+    with pytest.raises(StoreUnavailable):
+        ckptr.answer(handler.run_id, name="Ann")
+    for _ in range(5):
+        await asyncio.sleep(0)  # a step left going would finish here
+    assert [c.last_completed_step for c in ckptr.checkpoints[handler.run_id]] == ["ask", "human"]
+    assert await ckptr.resume(handler.run_id) == "Ann"  # the run goes on from what is stored
