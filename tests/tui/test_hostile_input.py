@@ -161,11 +161,13 @@ def test_an_export_to_a_full_disk_names_the_file(env, tmp_path, capsys):
     run_id = out.splitlines()[0]
     code, _, err = hitl(capsys, "export", run_id, "-o", "/dev/full")
     assert code == 1
-    one_error(err, "/dev/full: cannot write the export: No space left on device")
+    one_error(err, "/dev/full: cannot write the export: No space left on device; "
+                   "free some space, or write it elsewhere with -o FILE")
     with open("/dev/full", "w") as full:
         proc = real_hitl(env, "export", run_id, stdout=full, stderr=subprocess.PIPE)
     assert proc.returncode == 1
-    one_error(proc.stderr, "cannot write the export to standard output: No space left on device")
+    one_error(proc.stderr, "cannot write the export to standard output: No space left on "
+                           "device; free some space, or write it elsewhere with -o FILE")
 
 
 def test_an_export_to_a_missing_folder_names_the_file(env, tmp_path, capsys):
@@ -176,7 +178,7 @@ def test_an_export_to_a_missing_folder_names_the_file(env, tmp_path, capsys):
     code, _, err = hitl(capsys, "export", run_id, "-o", str(target))
     assert code == 1
     one_error(err, f"{target}: cannot write the export: No such file or directory; "
-                   "nothing was written")
+                   "nothing was written; write it elsewhere with -o FILE")
 
 
 def _file_size_cap() -> None:  # in the child: writes past 50 kB fail (EFBIG), no signal
@@ -200,7 +202,8 @@ def test_an_export_cut_off_by_a_full_disk_leaves_no_part_of_itself(env, tmp_path
                      preexec_fn=_file_size_cap)
     assert proc.returncode == 1
     one_error(proc.stderr, f"{target}: cannot write the export: File too large; "
-                           "nothing was written")
+                           "nothing was written; free some space, or write it elsewhere "
+                           "with -o FILE")
     assert not target.exists()
 
 

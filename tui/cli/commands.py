@@ -8,6 +8,7 @@ and :mod:`tui.cli` turns them into one line on stderr.
 from __future__ import annotations
 
 import argparse
+import errno
 import itertools
 import math
 import sys
@@ -476,7 +477,8 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
             sys.stdout.flush()
         except OSError as exc:
             raise CommandError(
-                f"cannot write the export to standard output: {exc.strerror or exc}"
+                f"cannot write the export to standard output: {exc.strerror or exc}; "
+                f"{_what_to_do(exc)}"
             ) from None
         return 0
     path = Path(args.output).expanduser()
@@ -498,7 +500,18 @@ def _write_export(path: Path, text: str) -> None:
         raise CommandError(
             f"{path}: cannot write the export: {exc.strerror or exc}"
             + ("; nothing was written" if not existed else "")
+            + f"; {_what_to_do(exc)}"
         ) from None
+
+
+_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+def _what_to_do(exc: OSError) -> str:
+    """What a person can do about an export that could not be written."""
+    if exc.errno in _FULL:
+        return "free some space, or write it elsewhere with -o FILE"
+    return "write it elsewhere with -o FILE"
 
 
 # -- retention --------------------------------------------------------------------------
