@@ -108,6 +108,23 @@ async def test_tree_shows_both_branches_after_a_rewind(session: Session) -> None
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_history(pilot, branch)
         tree = screen.query_one(Tree)
+        # The answers first: each branch with what it changed, each answer with who and when.
+        assert outline(tree) == [
+            "branch 1 of 2 · completed",
+            "  1 Objective: Ship v2 [red]x… · unknown",  # cut to keep who and when in view
+            "  2 Resources: Two engineers … · unknown",
+            "  ● branch 2 of 2 · resources changed · waiting",
+            "    2 ✎ Resources: Just me · unknown",
+            "    3 Approach: waiting for an answer",
+            "  3 Approach: Small steps, ea… · unknown",
+            "  4 Notes: (no answer) · unknown",
+            "  ✓ Result",
+        ]
+        tip = session.ckptr.checkpoints[branch][-1]
+        assert tree.cursor_node is node_of(tree, tip.id)  # the question it waits on
+        # The technical view, one key away: every checkpoint, with steps and event types.
+        await pilot.press("t")
+        await until(pilot, lambda: outline(tree)[0].startswith("run "), "the technical view")
         assert outline(tree) == [
             f"run {first} · completed",
             "  0 start_process → ObjectiveEvent",
@@ -124,7 +141,6 @@ async def test_tree_shows_both_branches_after_a_rewind(session: Session) -> None
             "  8 gather_notes → StopEvent",
         ]
         # The current run is expanded, with its tip selected and shown.
-        tip = session.ckptr.checkpoints[branch][-1]
         assert tree.cursor_node is node_of(tree, tip.id)
         assert node_of(tree, branch).is_expanded and node_of(tree, first).is_expanded
         assert screen.detail is not None and screen.detail.row.id == tip.id
@@ -138,6 +154,7 @@ async def test_selecting_a_checkpoint_shows_its_events_and_state_as_json(
     answer = session.answer_checkpoint(run_id, "objective")
     async with session.app().run_test(size=SIZE) as pilot:
         screen = await open_history(pilot, run_id)
+        await pilot.press("t")
         await select(pilot, screen, answer.id)
         head = rendered(screen.query_one("#detail-head", Static))
         body = rendered(screen.query_one("#detail-body", Static))
@@ -158,7 +175,9 @@ async def test_a_run_node_shows_the_run_and_a_click_picks_a_checkpoint(session: 
     branch = await session.rewind(first, "resources", "Just me")
     async with session.app().run_test(notifications=True, size=SIZE) as pilot:
         screen = await open_history(pilot, branch)
+        await pilot.press("t")
         tree = screen.query_one(Tree)
+        await until(pilot, lambda: outline(tree)[0].startswith("run "), "the technical view")
         await pilot.click("#history-tree", offset=(12, node_of(tree, branch).line))
         await pilot.pause()
         head = rendered(screen.query_one("#detail-head", Static))
@@ -240,7 +259,7 @@ async def test_a_valid_edit_goes_on_on_a_new_branch_at_the_next_question(
         await pilot.press("ctrl+t")
         await until(pilot, lambda: app.screen is not screen and tree_shown(app.screen),
                     "the history again")
-        assert f"  ● run {new} · waiting · branched from step 3" in outline(
+        assert "  ● branch 2 of 2 · resources changed · waiting" in outline(
             app.screen.query_one(Tree))
 
 
@@ -305,7 +324,8 @@ async def test_resume_from_the_command_palette_and_escape_goes_to_the_sessions(
         screen = await open_history(pilot, run_id)
         await select(pilot, screen, answer.id)
         ids = {b.id for b in HistoryScreen.BINDINGS}  # type: ignore[union-attr]
-        assert ids == {"history.edit", "history.resume", "history.open", "history.back"}
+        assert ids == {"history.edit", "history.resume", "history.open", "history.compare",
+                       "history.technical", "history.answers", "history.back"}
         await pilot.press("ctrl+p")
         await pilot.press(*"resume from")
         await until(pilot, lambda: "Resume from here" in rendered_palette(app), "the command")
@@ -343,7 +363,7 @@ async def test_history_fits_80_by_24(session: Session) -> None:
         detail = screen.query_one("#history-detail")
         assert tree.size.width >= 34 and detail.size.width >= 30
         assert tree.region.bottom <= 23 and detail.region.right <= 80
-        assert "Checkpoint 1 · gather_resources" in rendered(screen.query_one("#detail-head"))
+        assert "Question 3 · waiting for an answer" in rendered(screen.query_one("#detail-head"))
 
 
 def test_snapshot_history(session: Session, snap_compare) -> None:
@@ -419,7 +439,7 @@ async def test_a_branch_whose_step_fails_is_shown_with_its_error(session: Sessio
         await until(pilot, lambda: said(
             app, "The new run failed in a step: RuntimeError: the resources step broke"),
             "the note")
-        assert f"  ● run {failed} · failed · branched from step 3" in outline(
+        assert "  ● branch 2 of 2 · resources changed · failed" in outline(
             screen.query_one(Tree))
         tree = screen.query_one(Tree)
         await pilot.click("#history-tree", offset=(12, node_of(tree, failed).line

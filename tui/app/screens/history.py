@@ -1,11 +1,14 @@
 """HistoryScreen: a session's tree of runs and checkpoints.
 
-Each run is a node (its status, and for a branch the step it forked from);
-under it its checkpoints in order, and the branches that forked from each one
-right after it. The selected checkpoint's input event, output event and saved
-state show as JSON beside the tree. From a checkpoint a person can edit its
-output event (a validated form; the engine refuses a bad edit and nothing is
-stored) and go on from there on a new branch, or go on from it unchanged.
+Each run is a node, a numbered branch with what it changed ("branch 2 of 3 ·
+objective changed"); under it its answers in order, each with who gave it and
+when, and the branches that forked from each one right after it. The picked
+answer's question and answer show beside the tree. ``t`` turns to the
+technical view: every checkpoint with its step and event types, and its input
+event, output event and saved state as JSON. From a checkpoint a person can
+edit its output event (a validated form; the engine refuses a bad edit and
+nothing is stored) and go on from there on a new branch, or go on from it
+unchanged. ``c`` on two branches, one after the other, compares their answers.
 
 Every store read and write runs in a thread worker that posts a message back.
 Stored text is shown as text (rich ``Text``, Textual ``Content`` and its JSON
@@ -14,25 +17,33 @@ highlighting), never as markup.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
-from textual.highlight import highlight
 from textual.message import Message
 from textual.widgets import Header, Static, Tree
 
 from hitl import FAILED, RunInfo
 from tui.app.follow import StoreChanged
 from tui.app.screens.base import HitlScreen
+from tui.app.screens.compare import CompareScreen, Side
 from tui.app.screens.edit_event import EditEventScreen, go_to_run
 from tui.app.status import status_styles
 from tui.app.text import plain
 from tui.app.widgets.footer import Footer
+from tui.app.widgets.history_detail import (
+    answer_body,
+    answer_head,
+    branch_body,
+    branch_head,
+    checkpoint_head,
+    detail_body,
+    run_body,
+    run_head,
+)
 from tui.app.widgets.run_tree import Row, RunTree
 from tui.sessions.branching import branch
 from tui.sessions.session_tree import (
@@ -43,7 +54,8 @@ from tui.sessions.session_tree import (
     load_checkpoint,
     load_session,
 )
-from tui.sessions.text import when
+
+HEADINGS = {False: "Branches and answers", True: "Runs and checkpoints"}
 
 
 class HistoryScreen(HitlScreen[None]):
@@ -60,6 +72,12 @@ class HistoryScreen(HitlScreen[None]):
                 tooltip="Go on from the checkpoint unchanged, on a new branch"),
         Binding("o", "open_run", "Open run", id="history.open",
                 tooltip="Open the picked run at its question, or its review"),
+        Binding("c", "compare", "Compare", id="history.compare",
+                tooltip="Compare the picked branch's answers with another branch's"),
+        Binding("t", "view(True)", "Technical", id="history.technical",
+                tooltip="Every checkpoint: steps, events and saved state"),
+        Binding("t", "view(False)", "Answers", id="history.answers",
+                tooltip="The questions and answers, who gave them and when"),
         Binding("escape", "back", "Back", id="history.back"),
     ]
 
@@ -104,7 +122,7 @@ class HistoryScreen(HitlScreen[None]):
         yield Header()
         with Horizontal(id="history-body"):
             with Vertical(id="history-side"):
-                yield Static(plain("Runs and checkpoints", "bold"), id="history-heading")
+                yield Static(plain(HEADINGS[False], "bold"), id="history-heading")
                 yield RunTree(id="history-tree")
             with VerticalScroll(id="history-detail"):
                 yield Static(plain("Loading…"), id="detail-head")
@@ -149,8 +167,7 @@ class HistoryScreen(HitlScreen[None]):
         if not isinstance(picked, CheckpointRow) or picked.id != message.detail.row.id:
             return  # the cursor moved on meanwhile
         self.detail = detail = message.detail
-        self.query_one("#detail-head", Static).update(checkpoint_head(detail.row))
-        self.query_one("#detail-body", Static).update(detail_body(detail))
+        self._show(picked)
         if self._edit_when_loaded == detail.row.id:
             self.action_edit()
 
@@ -202,22 +219,45 @@ class HistoryScreen(HitlScreen[None]):
 
     # -- the tree ---------------------------------------------------------------
 
+    @property
+    def technical(self) -> bool:
+        return self.query_one(RunTree).technical
+
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Row]) -> None:
         data = event.node.data
         self.detail = None
-        head = self.query_one("#detail-head", Static)
-        body = self.query_one("#detail-body", Static)
-        if isinstance(data, RunRow):
-            head.update(run_head(data, status_styles(self.app.theme_variables)))
-            body.update(run_body(data))
-        elif isinstance(data, CheckpointRow):
-            head.update(checkpoint_head(data))
-            body.update(plain("Loading…", "dim"))
+        self._show(data)
+        if isinstance(data, CheckpointRow):
             checkpoint_id = data.id
             self._work(
                 lambda: self.DetailLoaded(load_checkpoint(self._ckptr(), checkpoint_id)),
                 group="detail",
             )
+
+    def _show(self, data: Row | None) -> None:
+        """Show ``data`` beside the tree, in the tree's view (its whole checkpoint
+        once read: ``self.detail``)."""
+        head = self.query_one("#detail-head", Static)
+        body = self.query_one("#detail-body", Static)
+        session = self.session
+        detail = self.detail if isinstance(data, CheckpointRow) and self.detail is not None \
+            and self.detail.row.id == data.id else None  # fmt: skip
+        styles = status_styles(self.app.theme_variables)
+        if session is None or data is None:
+            return
+        if isinstance(data, RunRow):
+            if self.technical:
+                head.update(run_head(data, styles))
+                body.update(run_body(data))
+            else:
+                head.update(branch_head(session, data, styles))
+                body.update(branch_body(session, data))
+        elif self.technical:
+            head.update(checkpoint_head(data))
+            body.update(plain("Loading…", "dim") if detail is None else detail_body(detail))
+        else:
+            head.update(answer_head(data, session.label(data.run_id)))
+            body.update(answer_body(data, detail))
 
     def _selected(self) -> CheckpointRow | None:
         data = self.query_one(RunTree).picked
@@ -243,7 +283,13 @@ class HistoryScreen(HitlScreen[None]):
                         "edited; its error is shown beside the tree.", severity="error",
                         markup=False)
             return
-        title = f"Edit the output of checkpoint {row.seq} · {row.step_label} ({row.output_type})"
+        if row.is_answer and not self.technical:
+            title = f"Change answer {row.number}"
+        elif row.is_result and not self.technical:
+            title = "Change the result"
+        else:
+            title = (f"Edit the output of checkpoint {row.seq} · {row.step_label} "
+                     f"({row.output_type})")
         self.app.push_screen(
             EditEventScreen(self._ckptr(), row.id, detail.output_event, title=title),
             self._edited,
@@ -272,58 +318,56 @@ class HistoryScreen(HitlScreen[None]):
             return
         self._go(session.runs[run_id].info)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view":  # one key, t: the footer names the view it turns to
+            return parameters[0] != self.technical
+        return True
+
+    def action_view(self, technical: bool) -> None:
+        tree = self.query_one(RunTree)
+        if tree.technical == technical or self.session is None:
+            return
+        keep = self._picked_id()
+        tree.technical = technical
+        self.query_one("#history-heading", Static).update(plain(HEADINGS[technical], "bold"))
+        target = tree.show(self.session, keep=keep)
+        if target is not None:
+            self.call_after_refresh(tree.go_to, target)
+        self.refresh_bindings()
+
+    def action_compare(self) -> None:
+        session = self.session
+        data = self.query_one(RunTree).picked
+        if session is None or not isinstance(data, RunRow | CheckpointRow):
+            return
+        tree = self.query_one(RunTree)
+        run_id = data.run_id
+        if len(session.runs) < 2:
+            self.notify("This session has one branch: there is nothing to compare it with. "
+                        "Changing an answer makes another.", severity="warning", markup=False)
+            return
+        if len(session.runs) == 2 and tree.marked is None:  # the other one, of course
+            other = next(r for r in session.runs if r != run_id)
+            self._compare(run_id, other)
+            return
+        if tree.marked is None or tree.marked not in session.runs:
+            tree.mark(run_id)
+            self.notify(f"{session.label(run_id).capitalize()} is picked. Move to another "
+                        "branch and press c to compare them.", markup=False)
+            return
+        first = tree.marked
+        tree.mark(None)
+        if first == run_id:
+            self.notify("Nothing picked to compare.", markup=False)
+            return
+        self._compare(first, run_id)
+
+    def _compare(self, a: str, b: str) -> None:
+        session = self.session
+        assert session is not None
+        a_side, b_side = (Side(r, f"branch {session.runs[r].number}", session.label(r))
+                          for r in (a, b))
+        self.app.push_screen(CompareScreen(self._ckptr(), a_side, b_side))
+
     def action_back(self) -> None:
         self.dismiss()
-
-
-# -- what the screen shows (rich text, never markup) ------------------------------------
-
-
-def checkpoint_head(row: CheckpointRow) -> Text:
-    head = Text()
-    head.append(f"Checkpoint {row.seq} · {row.step_label}\n", style="bold")
-    head.append(f"{row.input_type} → {row.output_type} · {when(row.created_at)}\n")
-    head.append(f"run {row.run_id}\ncheckpoint {row.id}\n", style="dim")
-    head.append("e: edit its output and branch · r: resume from here", style="italic dim")
-    return head
-
-
-def run_head(run: RunRow, styles: Mapping[str, str]) -> Text:
-    head = Text()
-    head.append(f"Run {run.run_id}\n", style="bold")
-    head.append(run.status, style=styles.get(run.status, "bold"))
-    count = len(run.checkpoints)
-    head.append(f" · {count} checkpoint{'s' if count != 1 else ''}")
-    head.append("\no: open it", style="italic dim")
-    return head
-
-
-def run_body(run: RunRow) -> Text:
-    lines = [
-        f"Flow: {run.info.flow}",
-        f"Started: {when(run.info.created_at)}",
-        f"Last change: {when(run.info.updated_at)}",
-    ]
-    if run.origin is not None:
-        lines.append(
-            f"Branched from: step {run.origin.seq} ({run.origin.step}) of run {run.origin.run_id}"
-        )
-    else:
-        lines.append("The session's first run.")
-    body = Text("\n".join(lines))
-    if run.info.error:
-        body.append(f"\nError: {run.info.error}", style="red")
-    return body
-
-
-def detail_body(detail: CheckpointDetail) -> Content:
-    """The checkpoint's parts as highlighted JSON (theme colours; the text is never markup)."""
-    parts: list[Content] = []
-    for section in detail.sections:
-        parts.append(Content.styled(section.title, "bold underline"))
-        if section.json is not None:
-            parts.append(highlight(section.json, language="json"))
-        else:
-            parts.append(Content.styled(section.error or "cannot be read", "$text-error"))
-        parts.append(Content(""))
-    return Content("\n").join(parts)

@@ -14,7 +14,6 @@ workers that post a message back. Answers are shown as text, never as markup.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 from dataclasses import dataclass
@@ -30,12 +29,12 @@ from textual.highlight import highlight
 from textual.message import Message
 from textual.widgets import Header, ListItem, ListView, Static
 
-from hitl import COMPLETED, InputRequiredEvent, RunInfo, WorkflowCheckpointer
+from hitl import COMPLETED, RunInfo, WorkflowCheckpointer
 from tui.app.follow import StoreChanged
 from tui.app.screens.base import HitlScreen, describe
 from tui.app.screens.edit_event import EditEventScreen, go_to_run
 from tui.app.text import plain
-from tui.app.widgets.answer_field import field_title
+from tui.app.widgets.answer_view import answer_text
 from tui.app.widgets.footer import Footer
 from tui.sessions import locations
 from tui.sessions.export import export_data, export_markdown, run_result
@@ -274,35 +273,6 @@ class ReviewScreen(HitlScreen[None]):
 
 
 # -- text ---------------------------------------------------------------------------------
-
-
-def value_text(value: Any) -> Text:
-    """An answer's value as a person reads it (never markup)."""
-    if value is None or value == "" or value == [] or (isinstance(value, str)
-                                                        and not value.strip()):
-        return Text("(no answer)", style="dim italic")
-    if isinstance(value, bool):
-        return Text("yes" if value else "no")
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return Text("\n".join(f"• {item}" for item in value))
-    if isinstance(value, dt.date):
-        return Text(value.isoformat())
-    return Text(str(value))
-
-
-def answer_text(event: InputRequiredEvent) -> Text:
-    """The answer fields of ``event``: the value alone for one field, else label: value."""
-    rules = type(event).answer_rules
-    if len(rules) == 1:
-        name = next(iter(rules))
-        return value_text(getattr(event, name))
-    text = Text()
-    for i, (name, rule) in enumerate(rules.items()):
-        if i:
-            text.append("\n")
-        text.append(f"{field_title(name, rule)}: ", style="bold")
-        text.append_text(value_text(getattr(event, name)))
-    return text
 
 
 def review_head(review: Review) -> Text:
