@@ -110,7 +110,7 @@ async def test_tree_shows_both_branches_after_a_rewind(session: Session) -> None
         tree = screen.query_one(Tree)
         # The answers first: each branch with what it changed, each answer with who and when.
         assert outline(tree) == [
-            "branch 1 of 2 · completed",
+            "branch 1 of 2 · the first · completed",
             "  1 Objective: Ship v2 [red]x… · unknown",  # cut to keep who and when in view
             "  2 Resources: Two engineers … · unknown",
             "  ● branch 2 of 2 · resources changed · waiting",

@@ -75,7 +75,7 @@ async def test_each_answer_says_who_gave_it_and_each_branch_what_it_changed(
         tree = screen.query_one(Tree)
         assert rendered(screen.query_one("#history-heading")) .strip() == "Branches and answers"
         assert outline(tree) == [
-            "branch 1 of 3 · completed",
+            "branch 1 of 3 · the first · completed",
             "  1 Objective: Ship v2 · Ann",
             "  branch 2 of 3 · objective changed · waiting",
             "    1 ✎ Objective: Ship v3 · Cy [b]Ray[/b]",
@@ -157,8 +157,10 @@ async def test_compare_two_branches_picked_one_after_the_other(session: Session)
         screen = await open_history(pilot, third)
         await select_run(pilot, screen, run)
         await pilot.press("c")
-        await until(pilot, lambda: said(app, "Branch 1 of 3 is picked"), "the note")
-        assert "◆ branch 1 of 3 · completed (to compare)" in outline(screen.query_one(Tree))
+        await until(pilot, lambda: said(app, "Picked branch 1 of 3 · the first to compare"),
+                    "the note")
+        marked = "◆ branch 1 of 3 · the first · completed (to compare)"
+        assert marked in outline(screen.query_one(Tree))
         await select_run(pilot, screen, third)
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CompareScreen)
@@ -166,7 +168,7 @@ async def test_compare_two_branches_picked_one_after_the_other(session: Session)
         compare = app.screen
         head = " ".join(rendered(compare.query_one("#compare-head", Static)).split())
         body = rendered(compare.query_one("#compare-rows", Static))
-        assert head == ("Branch 1 of 3 and branch 3 of 3 · resources changed "
+        assert head == ("Branch 1 of 3 · the first and branch 3 of 3 · resources changed "
                         "4 of 4 answers differ, marked ●")
         assert body.splitlines() == [
             "What is your main objective?",

@@ -13,13 +13,14 @@ from collections.abc import Sequence
 
 from hitl import HUMAN, Checkpoint, HitlError, InputRequiredEvent, StopEvent, WorkflowCheckpointer
 
-NOTHING_CHANGED = "nothing changed"
+NOTHING_CHANGED = "no answer changed yet"
 
 
 def branch_label(number: int, count: int, change: str = "") -> str:
-    """ "branch 2 of 3 · objective changed" (the change left out when there is none)."""
+    """ "branch 2 of 3 · objective changed"; "branch 1 of 3 · the first" for a
+    session's first run (no change to tell)."""
     label = f"branch {number} of {count}"
-    return f"{label} · {change}" if change else label
+    return f"{label} · {change or 'the first'}"
 
 
 def field_words(label: str) -> str:
@@ -38,7 +39,7 @@ def change_of(
     that answered it on the origin's run (None if it never was).
 
     "objective changed", "objective answered" (the origin's question had no
-    answer), "result changed", "a step's output changed", "nothing changed";
+    answer), "result changed", "a step's output changed", "no answer changed yet";
     "" for a run that forked from nothing (a session's first run).
     """
     if origin is None:

@@ -352,8 +352,8 @@ class HistoryScreen(HitlScreen[None]):
             return
         if tree.marked is None or tree.marked not in session.runs:
             tree.mark(run_id)
-            self.notify(f"{session.label(run_id).capitalize()} is picked. Move to another "
-                        "branch and press c to compare them.", markup=False)
+            self.notify(f"Picked {session.label(run_id)} to compare: move to another "
+                        "branch and press c.", markup=False)
             return
         first = tree.marked
         tree.mark(None)
