@@ -220,3 +220,17 @@ async def test_compare_in_a_session_of_one_branch_says_there_is_nothing_to(
         await pilot.press("c")
         await until(pilot, lambda: said(app, "This session has one branch"), "the note")
         assert isinstance(app.screen, HistoryScreen)
+
+
+async def test_the_review_says_who_gave_each_answer_and_when(session: Session) -> None:
+    from tests.tui.test_review import items, open_review, texts
+
+    run, _, _ = await shared(session)
+    async with session.app().run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot, run)
+        shown = [texts(item) for item in items(screen)[:4]]
+        assert [lines[2].split(" · ")[0] for lines in shown] == [
+            "answered by Ann", "answered by Ann", "answered by Bob [red]B[/red]",
+            "answered by Bob [red]B[/red]",
+        ]
+        assert shown[0][2].startswith("answered by Ann · 2026-01-05 09:")

@@ -38,6 +38,9 @@ class Answer:
     """The ``human`` checkpoint holding it (what ``run_from`` branches from)."""
     event: InputRequiredEvent
     """The question as answered: its prompt and the answer's values."""
+    author: str | None = None
+    """Who gave it (None: not recorded)."""
+    answered_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,7 @@ def load_run(ckptr: WorkflowCheckpointer, run_id: str) -> RunView:
     info = ckptr.get_run(run_id)
     lineage = ckptr.lineage(run_id)
     answers = tuple(
-        Answer(i, c.id, c.output_event)  # type: ignore[arg-type]
+        Answer(i, c.id, c.output_event, c.author, c.created_at)  # type: ignore[arg-type]
         for i, c in enumerate(standing_answers(lineage, ckptr.workflow), start=1)
     )
     question = checkpoint_id = None

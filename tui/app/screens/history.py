@@ -66,18 +66,18 @@ class HistoryScreen(HitlScreen[None]):
     PROBLEM_TITLE = "History"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "edit", "Edit & branch", id="history.edit",
-                tooltip="Edit the checkpoint's output event and go on from it on a new branch"),
-        Binding("r", "resume", "Resume from here", id="history.resume",
-                tooltip="Go on from the checkpoint unchanged, on a new branch"),
-        Binding("o", "open_run", "Open run", id="history.open",
-                tooltip="Open the picked run at its question, or its review"),
         Binding("c", "compare", "Compare", id="history.compare",
                 tooltip="Compare the picked branch's answers with another branch's"),
         Binding("t", "view(True)", "Technical", id="history.technical",
                 tooltip="Every checkpoint: steps, events and saved state"),
         Binding("t", "view(False)", "Answers", id="history.answers",
                 tooltip="The questions and answers, who gave them and when"),
+        Binding("e", "edit", "Edit & branch", id="history.edit",
+                tooltip="Edit the checkpoint's output event and go on from it on a new branch"),
+        Binding("r", "resume", "Resume from here", id="history.resume",
+                tooltip="Go on from the checkpoint unchanged, on a new branch"),
+        Binding("o", "open_run", "Open run", id="history.open",
+                tooltip="Open the picked run at its question, or its review"),
         Binding("escape", "back", "Back", id="history.back"),
     ]
 
@@ -347,8 +347,8 @@ class HistoryScreen(HitlScreen[None]):
                         "Changing an answer makes another.", severity="warning", markup=False)
             return
         if len(session.runs) == 2 and tree.marked is None:  # the other one, of course
-            other = next(r for r in session.runs if r != run_id)
-            self._compare(run_id, other)
+            first, second = session.runs  # in the order made
+            self._compare(first, second)
             return
         if tree.marked is None or tree.marked not in session.runs:
             tree.mark(run_id)

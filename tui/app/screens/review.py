@@ -37,9 +37,10 @@ from tui.app.text import plain
 from tui.app.widgets.answer_view import answer_text
 from tui.app.widgets.footer import Footer
 from tui.sessions import locations
+from tui.sessions.audit import who
 from tui.sessions.export import export_data, export_markdown, run_result
 from tui.sessions.run_view import Answer, RunView, load_run
-from tui.sessions.text import dumps
+from tui.sessions.text import dumps, when
 
 FORMATS = {"md": "Markdown", "json": "JSON"}
 MIME_TYPES = {"md": "text/markdown", "json": "application/json"}
@@ -101,6 +102,7 @@ class AnswerItem(ListItem):
         yield Static(plain(f"{self.answer.number}. {event.message}", "bold"),
                      classes="answer-prompt")
         yield Static(answer_text(event), classes="answer-text")
+        yield Static(answered_by(self.answer), classes="answer-by")
 
 
 class ReviewScreen(HitlScreen[None]):
@@ -273,6 +275,14 @@ class ReviewScreen(HitlScreen[None]):
 
 
 # -- text ---------------------------------------------------------------------------------
+
+
+def answered_by(answer: Answer) -> Text:
+    """Who gave an answer and when: "answered by Ann · 2026-01-05 09:01:30"."""
+    text = Text(f"answered by {who(answer.author)}", style="italic dim")
+    if answer.answered_at is not None:
+        text.append(f" · {when(answer.answered_at)}")
+    return text
 
 
 def review_head(review: Review) -> Text:

@@ -184,7 +184,8 @@ def answer_label(row: CheckpointRow, room: int = 100) -> Text:
         label.append(f"{row.number:>2} ", style="dim")
         if row.changed:
             label.append("✎ ", style="bold")
-        label.append(f"{one_line(question_label(event), 30)}: ", style="bold")
+        if not (row.is_answer and room < 30):  # narrow: the answer and who; the detail names it
+            label.append(f"{one_line(question_label(event), 30)}: ", style="bold")
         if not row.is_answer:  # the question the run waits on
             label.append("waiting for an answer ", style="italic")
             label.append(time, style="dim")
