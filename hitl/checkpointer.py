@@ -33,7 +33,7 @@ from hitl.lineage import answer_text, standing_answers, title_of
 from hitl.records import Records, UnsavedStore, where
 from hitl.runner import Cursor, Engine, RunHandler, status_after
 from hitl.serde import DEFAULT_MAX_EVENT_BYTES, Serde
-from hitl.store.base import COMPLETED, RUNNING, CheckpointRecord, CheckpointStore, RunRecord
+from hitl.store.base import COMPLETED, FAILED, RUNNING, CheckpointRecord, CheckpointStore, RunRecord
 from hitl.store.memory import MemoryStore
 from hitl.workflow import HUMAN, Workflow
 
@@ -201,6 +201,42 @@ class WorkflowCheckpointer:
         run = run._replace(status=status_after(cursor.event, cursor.answered))
         store.create_run(run, first)
         return RunHandler(self._engine, store, run_id, cursor)
+
+    def keep(self, run_id: str) -> RunInfo:
+        """Store a run started with ``store_checkpoints=False``, as it is now, with
+        its checkpoints; from then on it is a stored run like any other. Its steps
+        are not run again: what they gave is what is kept (a branch looked at
+        before anyone answered it, kept at its first answer).
+
+        ``RunNotFound`` unless ``run_id`` is an unsaved run of this flow;
+        ``ConflictError``, and the run stays unsaved, when the checkpoint it
+        branched from is no longer stored. Its checkpoints are written in order,
+        the run ``running`` until the last: a crash between them leaves it
+        interrupted, to be resumed."""
+        unsaved, store = self._records.unsaved, self.store
+        run = unsaved.get_run(run_id)
+        if run is None or run.flow != self.workflow.flow_name:
+            raise RunNotFound(f"no unsaved run {run_id} of flow {self.workflow.flow_name!r}")
+        records = unsaved.run_checkpoints(run_id)
+        final = run.status
+
+        def as_of(last: bool) -> dict[str, Any]:
+            status = final if last and final != FAILED else RUNNING
+            return {"status": status, "owner": owner(), "lease_until": lease(status)}
+
+        head = as_of(len(records) <= 1)
+        store.create_run(run._replace(**head), records[0] if records else None)
+        for i, record in enumerate(records[1:], start=2):
+            at = as_of(i == len(records))
+            store.append(record, at["status"], at["owner"], lease_until=at["lease_until"])
+        if final == FAILED:
+            store.set_status(run_id, FAILED, error=run.error, owner=None, at=self._clock(),
+                             tip_seq=len(records) - 1)
+        unsaved.delete_runs([run_id])
+        hot = self._engine.waiting.get(run_id)
+        if hot is not None:  # its question, now answered through the store
+            self._engine.waiting[run_id] = hot._replace(store=store)
+        return self.get_run(run_id)
 
     def _branch_title(
         self, origin: CheckpointRecord, first: CheckpointRecord | None, event: Event

@@ -8,6 +8,7 @@ from flows.gather import GatherFlow, ObjectiveEvent, ResourcesEvent
 from hitl import (
     CheckpointNotFound,
     InputRequiredEvent,
+    RunNotFound,
     SqliteStore,
     StartEvent,
     StopEvent,
@@ -357,3 +358,28 @@ async def test_unstored_start_fields_are_still_checked(store):
     ckptr = WorkflowCheckpointer(workflow=SurveyFlow(), store=store)
     with pytest.raises(ValidationError):
         ckptr.run(store_checkpoints=False, nickname="\x1b[31m")
+
+
+async def test_an_unsaved_branch_is_kept_as_it_was_and_goes_on_from_the_store(store):
+    hooks = Hooks()
+    ckptr = WorkflowCheckpointer(workflow=SurveyFlow(hooks), store=store)
+    root = await finish_survey(ckptr)
+    before = stored(ckptr)
+    answer = ckptr.checkpoints[root][1]  # the name, answered: take_name runs after it
+    branch = ckptr.run_from(checkpoint=answer, store_checkpoints=False)
+    assert await branch == AgeQuestion(message="How old are you, Ann?")
+    assert stored(ckptr) == before and hooks.calls.count("take_name") == 2
+    info = ckptr.keep(branch.run_id)
+    # stored as it was: its run, its checkpoint, where it branched from; no step ran again
+    assert (info.status, info.branched_from, info.session) == ("waiting", answer.id, root)
+    assert steps_of(ckptr, branch.run_id) == ["take_name"]
+    assert hooks.calls.count("take_name") == 2
+    assert stored(ckptr) == (before[0] + 1, before[1] + 1)
+    assert await ckptr.answer(branch.run_id, age=7) == {"name": "Ann", "nickname": "", "age": 7}
+    assert steps_of(ckptr, branch.run_id) == ["take_name", "human", "take_age"]
+    assert ckptr.get_run(branch.run_id).status == "completed"
+    # a second process reads it from the store
+    other = WorkflowCheckpointer(workflow=SurveyFlow(), store=store)
+    assert steps_of(other, branch.run_id) == ["take_name", "human", "take_age"]
+    with pytest.raises(RunNotFound):
+        ckptr.keep(branch.run_id)  # stored already: nothing unsaved to keep

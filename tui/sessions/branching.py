@@ -1,4 +1,7 @@
-"""Branching from a checkpoint, as the history and review screens do it.
+"""Branching, as every face does it: from a checkpoint (history, review, the
+question screen's back-and-change), what a branch changed, which branch a run
+is ("branch 2 of 3 · objective changed"), and the earlier branch's answers
+offered again to the questions the branch asks after it forked.
 
 Headless (no textual) and blocking (store I/O, the flow's steps): the screens
 call it from thread workers. The old run is always kept as it was.
@@ -6,11 +9,20 @@ call it from thread workers. The old run is always kept as it was.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from hitl import RunInfo, WorkflowCheckpointer
-from tui.sessions.run_view import drive
+from hitl import InputRequiredEvent, RunInfo, WorkflowCheckpointer
+from hitl.lineage import standing_answers
+from tui.sessions.driving import drive
+
+Key = tuple[str, str]
+"""A question as branches share it: its event type and its prompt."""
+
+
+def question_key(event: InputRequiredEvent) -> Key:
+    return type(event).__name__, event.message
 
 
 def branch(
@@ -23,8 +35,8 @@ def branch(
     ``changes`` (field -> value) edit the checkpoint's output event first; the
     engine checks them like an answer and raises ``pydantic.ValidationError``
     naming the field, storing nothing. Without ``changes`` the new run goes on
-    from the checkpoint as it was (resume from here). A step that fails leaves
-    the new run ``failed`` with its error: read it from the ``RunInfo``.
+    from the checkpoint as it was. A step that fails leaves the new run
+    ``failed`` with its error: read it from the ``RunInfo``.
     """
     checkpoint = ckptr.get_checkpoint(checkpoint_id)
     if changes:
@@ -32,3 +44,110 @@ def branch(
     handler = ckptr.run_from(checkpoint)
     drive(handler)
     return ckptr.get_run(handler.run_id)
+
+
+def preview(ckptr: WorkflowCheckpointer, checkpoint_id: str) -> RunInfo:
+    """Go on from ``checkpoint_id`` unchanged on a new branch that is not stored
+    (``store_checkpoints=False``) until :func:`keep` keeps it: "branch from
+    here" before the person has answered or edited anything."""
+    handler = ckptr.run_from(ckptr.get_checkpoint(checkpoint_id), store_checkpoints=False)
+    drive(handler)
+    return ckptr.get_run(handler.run_id)
+
+
+def keep(ckptr: WorkflowCheckpointer, run_id: str) -> None:
+    """Store a :func:`preview` branch as it is (its steps are not run again); a
+    stored run is left as it is."""
+    if ckptr.store.get_run(run_id) is None:
+        ckptr.keep(run_id)
+
+
+# -- which branch, what it changed, what it offers again ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Fork:
+    """Where a run stands among its session's branches."""
+
+    number: int
+    """The run's number in its session, 1 for the root, in the order created
+    (as ``hitl log`` counts); 0 for a branch not stored yet."""
+    total: int
+    """How many runs the session stores."""
+    changed: tuple[str, ...] = ()
+    """The answer fields this branch answered differently from the earlier one."""
+    earlier: str | None = None
+    """The run it branched from, whose answers it offers again."""
+    carried: Mapping[Key, dict[str, Any]] = field(default_factory=dict)
+    """The earlier branch's answers to the questions this one has not answered
+    since it forked: filled in when it asks them, for the person to check."""
+    earlier_question: tuple[str, Key] | None = None
+    """The checkpoint of the question the earlier branch waits on, and that
+    question (what was typed there and not sent is offered too)."""
+
+    @property
+    def saved(self) -> bool:
+        return self.number > 0
+
+    @property
+    def label(self) -> str:
+        return branch_label(self.number, self.total, self.changed)
+
+    def offered(self, question: InputRequiredEvent) -> dict[str, Any] | None:
+        return self.carried.get(question_key(question))
+
+
+def branch_label(number: int, total: int, changed: Sequence[str] = ()) -> str:
+    """Which branch a run is, as every face says it: "branch 2 of 3 · objective
+    changed"; number 0 is a branch not stored until its first answer. A session
+    of one run is no branch: ""."""
+    if number <= 0:
+        return "new branch · kept when you answer"
+    if total <= 1:
+        return ""
+    label = f"branch {number} of {total}"
+    if number == 1:
+        return f"{label} · the first"
+    if not changed:
+        return f"{label} · no answer changed yet"
+    shown = ", ".join(changed[:2]) + (f" and {len(changed) - 2} more" if len(changed) > 2 else "")
+    return f"{label} · {shown} changed"
+
+
+def fork_of(ckptr: WorkflowCheckpointer, info: RunInfo) -> Fork | None:
+    """Where ``info``'s run stands among its session's branches (None for a
+    session of one run), what it changed and what it offers again from the run
+    it branched from (blocking: a few store reads, none for a lone run)."""
+    runs = ckptr.store.session_runs(info.session)
+    numbers = {r.run_id: i for i, r in enumerate(runs, start=1)}
+    number = numbers.get(info.run_id, 0)
+    if info.branched_from is None:
+        return Fork(number, len(runs)) if len(runs) > 1 else None
+    origin = ckptr.get_checkpoint(info.branched_from)
+    theirs_lineage = ckptr.lineage(origin.run_id)
+    ids = [c.id for c in theirs_lineage]
+    at = ids.index(origin.id) if origin.id in ids else len(ids)
+    place = {c: i for i, c in enumerate(ids)}
+    theirs: dict[Key, dict[str, Any]] = {}
+    for answer in standing_answers(theirs_lineage, ckptr.workflow):
+        if place[answer.id] >= at and isinstance(answer.output_event, InputRequiredEvent):
+            theirs[question_key(answer.output_event)] = answer.output_event.answers()
+    shared = set(ids[: at + 1])
+    changed: list[str] = []
+    answered: set[Key] = set()
+    for answer in standing_answers(ckptr.lineage(info.run_id), ckptr.workflow):
+        event = answer.output_event
+        if answer.id in shared or not isinstance(event, InputRequiredEvent):
+            continue
+        key = question_key(event)
+        answered.add(key)
+        before = theirs.get(key)
+        if before is not None:
+            changed += [n for n, v in event.answers().items()
+                        if before.get(n) != v and n not in changed]  # fmt: skip
+    pending = ckptr.pending_question(origin.run_id)
+    return Fork(
+        number, len(runs), tuple(changed), origin.run_id,
+        {k: v for k, v in theirs.items() if k not in answered},
+        (pending[0].id, question_key(pending[1])) if pending is not None else None,
+    )

@@ -10,21 +10,14 @@ worker.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from hitl import (
-    FAILED,
-    HUMAN,
-    WAITING,
-    ConflictError,
-    InputRequiredEvent,
-    RunHandler,
-    WorkflowCheckpointer,
-)
+from hitl import HUMAN, WAITING, InputRequiredEvent, WorkflowCheckpointer
 from hitl.lineage import answer_text, standing_answers
+from tui.sessions.branching import Fork, branch, fork_of
+from tui.sessions.driving import drive
 from tui.sessions.summary import INTERRUPTED, status_of
 
 
@@ -59,6 +52,9 @@ class RunView:
     error: str | None
     session: str = ""
     """The session the run belongs to (its root run's id)."""
+    fork: Fork | None = None
+    """Which branch of its session it is, and what it offers again from the
+    earlier branch (None for a session of one run)."""
 
     @property
     def position(self) -> int:
@@ -92,28 +88,8 @@ def load_run(ckptr: WorkflowCheckpointer, run_id: str) -> RunView:
     return RunView(
         run_id=run_id, flow=info.flow, status=status_of(info), answers=answers,
         question=question, question_checkpoint=checkpoint_id, total=max(total, asked, 1),
-        error=info.error, session=info.session,
+        error=info.error, session=info.session, fork=fork_of(ckptr, info),
     )
-
-
-async def _drive(handler: RunHandler) -> None:
-    try:
-        await handler
-    except ConflictError:
-        raise
-    except Exception:
-        # The step's error is stored with the run (status failed) and shown from there.
-        if handler.status != FAILED:
-            raise
-
-
-def drive(handler: RunHandler) -> None:
-    """Run ``handler`` until its run waits, completes or fails (blocks).
-
-    A step that fails leaves the run ``failed`` with its error stored, which the
-    view shows; any other error (a conflict, a store error) is raised.
-    """
-    asyncio.run(_drive(handler))
 
 
 def answer(ckptr: WorkflowCheckpointer, run_id: str, at: str, values: dict[str, Any]) -> RunView:
@@ -132,13 +108,11 @@ def change_answer(
 ) -> RunView:
     """Branch: a new run from an earlier answer, with ``edited`` in its place.
 
-    The old run is kept as it was; the new one goes on from the changed answer.
+    The old run is kept as it was; the new one goes on from the changed answer,
+    offering the old one's later answers again (:mod:`tui.sessions.branching`,
+    as the review and history screens' edits do).
     """
-    checkpoint = ckptr.get_checkpoint(checkpoint_id)
-    checkpoint.output_event = edited
-    handler = ckptr.run_from(checkpoint)
-    drive(handler)
-    return load_run(ckptr, handler.run_id)
+    return load_run(ckptr, branch(ckptr, checkpoint_id, edited.answers()).run_id)
 
 
 def start(ckptr: WorkflowCheckpointer) -> RunView:

@@ -46,6 +46,7 @@ from tui.app.widgets.answer_form import AnswerForm
 from tui.app.widgets.answers_panel import AnswersPanel
 from tui.app.widgets.footer import Footer
 from tui.sessions import run_view
+from tui.sessions.branching import question_key
 from tui.sessions.run_view import RunView
 from tui.sessions.text import one_line
 
@@ -115,8 +116,6 @@ class QuestionScreen(HitlScreen[None]):
         self._working: Timer | None = None
         self._viewing: int | None = None
 
-        self._carried: dict[tuple[str, str], dict[str, Any]] = {}
-        """Answers from the branch left behind, offered again to the same questions."""
         self._typed: dict[tuple[str, str], dict[str, Any]] = {}
         """What was typed here into a question someone else then answered: offered
         when that answer is shown (Back), never sent by itself."""
@@ -134,6 +133,7 @@ class QuestionScreen(HitlScreen[None]):
             with VerticalScroll(id="question-main"):
                 with Horizontal(id="question-progress"):
                     yield Static("", id="progress-label")
+                    yield Static("", id="branch-label")
                     yield ProgressBar(
                         total=1, show_eta=False, show_percentage=False, id="progress-bar"
                     )
@@ -332,6 +332,10 @@ class QuestionScreen(HitlScreen[None]):
         self.query_one("#progress-label", Static).update(
             plain(f"Question {number} of {view.total}")
         )
+        label = view.fork.label if view.fork is not None else ""
+        branch = self.query_one("#branch-label", Static)
+        branch.update(plain(label))
+        branch.display = bool(label)
         bar = self.query_one(ProgressBar)
         bar.update(total=view.total, progress=min(number - 1, view.total) if shown else view.total)
         if shown is None:
@@ -438,7 +442,13 @@ class QuestionScreen(HitlScreen[None]):
         draft = self.hitl.drafts.get(view.question_checkpoint or "")
         if draft is not None:
             return draft, ""
-        carried = self._carried.get(_key(shown.event))
+        fork = view.fork
+        if fork is None:
+            return None, ""
+        carried = fork.offered(shown.event)
+        earlier = fork.earlier_question
+        if earlier is not None and earlier[1] == _key(shown.event):
+            carried = self.hitl.drafts.get(earlier[0], carried)  # typed there, not sent
         if carried is not None:
             return carried, "Filled in from your answer on the earlier branch — check it."
         return None, ""
@@ -547,7 +557,6 @@ class QuestionScreen(HitlScreen[None]):
         if shown.answer_index is None:
             at = view.question_checkpoint or ""
             self.hitl.drafts.pop(at, None)
-            self._carried.pop(_key(shown.event), None)
             self._work(lambda: self.Loaded(
                 run_view.answer(self._ckptr(), ckptr_run, at, values)
             ))
@@ -557,11 +566,6 @@ class QuestionScreen(HitlScreen[None]):
             later = shown.answer_index + 1
             await self.go_to(later if later < len(view.answers) else None)
             return
-        for other in view.answers[shown.answer_index + 1:]:
-            self._carried[_key(other.event)] = other.event.answers()
-        draft = self.hitl.drafts.get(view.question_checkpoint or "")
-        if view.question is not None and draft is not None:
-            self._carried[_key(view.question)] = draft
         self._work(lambda: self.Loaded(
             run_view.change_answer(self._ckptr(), answer.checkpoint_id, answered),
             branched=True,
@@ -569,4 +573,4 @@ class QuestionScreen(HitlScreen[None]):
 
 
 def _key(event: InputRequiredEvent) -> tuple[str, str]:
-    return type(event).__name__, event.message
+    return question_key(event)
