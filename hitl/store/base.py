@@ -349,4 +349,14 @@ class CheckpointStore(Protocol):
         Tombstones are kept for a bounded number of deletions (SQLite: the
         last 10,000); a ``since`` older than those is answered incomplete."""
 
+    def wait_for_change(self, token: int, timeout: float) -> int:
+        """Block until the store's change token differs from ``token`` (a write by
+        anyone, this process included) or ``timeout`` seconds have passed; the
+        token then (``token`` itself when nothing changed). What a screen that
+        follows the store waits on, in a thread of its own: PostgreSQL wakes
+        it with LISTEN/NOTIFY (on a connection of its own, not a pooled one;
+        polling where LISTEN cannot be had, as behind PgBouncer in transaction
+        mode), SQLite polls ``change_token``, MemoryStore waits on a condition.
+        Errors as ``change_token``; a store closed meanwhile returns at once."""
+
     def close(self) -> None: ...

@@ -39,6 +39,8 @@ TOMBSTONES_KEPT = 10_000
 class MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)  # told of every change number
+        self._closed = False
         self._runs: dict[str, RunRecord] = {}
         self._by_run: dict[str, list[CheckpointRecord]] = {}
         self._by_id: dict[str, CheckpointRecord] = {}
@@ -186,6 +188,7 @@ class MemoryStore:
         """Give ``session`` a new change number, with ``run`` as its latest run."""
         old = self._sessions.get(session)
         self._change += 1
+        self._changed.notify_all()
         if old is None:
             record = SessionRecord(
                 session, run.flow, run.run_id, run.status, run.error, run.owner,
@@ -288,6 +291,7 @@ class MemoryStore:
                 del self._members[session]
                 self._unindex(self._sessions.pop(session))
                 self._change += 1
+                self._changed.notify_all()
                 self._gone.append((self._change, session))
                 while len(self._gone) > TOMBSTONES_KEPT:
                     self._forgotten = self._gone.popleft()[0]
@@ -443,5 +447,13 @@ class MemoryStore:
                 return Changes(token, [], [], False)
             return Changes(token, [self._at_change[c] for c in after], deleted, True)
 
+    def wait_for_change(self, token: int, timeout: float) -> int:
+        with self._changed:
+            self._changed.wait_for(lambda: self._change != token or self._closed,
+                                   max(timeout, 0.0))
+            return self._change
+
     def close(self) -> None:
-        pass
+        with self._changed:  # a waiter returns; the store stays readable
+            self._closed = True
+            self._changed.notify_all()

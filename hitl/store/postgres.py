@@ -45,9 +45,9 @@ from hitl.store.base import (
     SessionPage,
     SessionRecord,
 )
-from hitl.store.rows import check_filters, run_record, session_record, sound_runs
-
 from hitl.store.dsn import redact
+from hitl.store.pg_listen import Listener
+from hitl.store.rows import check_filters, run_record, session_record, sound_runs
 
 # The pool says why it could not connect on its logger; callers get a hitl error
 # instead, so nothing is printed unless the application configures logging.
@@ -134,13 +134,23 @@ class PostgresStore:
     ``postgresql://`` URL or a libpq key=value string), the schema made on first
     use. ``max_connections``: the pool's largest size; ``timeout``: how long a
     call waits for a pooled connection before it makes one of its own (or says
-    ``StoreUnavailable``, the server out of reach).
+    ``StoreUnavailable``, the server out of reach). ``listen_dsn``: where
+    ``wait_for_change`` LISTENs, when ``dsn`` goes through a pooler in
+    transaction mode (PgBouncer's default for teams) and the server itself can
+    be reached; without it, such a store polls (see pg_listen.py).
 
     Raises ``StoreUnavailable`` when the server cannot be reached, ``StoreError``
     for a database whose hitl schema is newer than this hitl.
     """
 
-    def __init__(self, dsn: str, *, max_connections: int = 4, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        max_connections: int = 4,
+        timeout: float = 10.0,
+        listen_dsn: str | None = None,
+    ) -> None:
         self.name = redact(dsn)
         """The store as it may be shown: its DSN without the password."""
         try:
@@ -172,6 +182,13 @@ class PostgresStore:
             name="hitl",
         )
         self._pool.open(wait=False)
+        listen_at = listen_dsn or dsn
+        listen_kw = {**self._kwargs, "application_name": "hitl-listen"}
+        self._listener = Listener(
+            lambda: psycopg.connect(listen_at, **listen_kw),
+            lambda channel: self._one("SELECT pg_notify(%s, '')", (channel,)),
+            self.change_token,
+        )
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.name!r})"
@@ -579,7 +596,11 @@ class PostgresStore:
             return Changes(token, [], [], False)
         return Changes(token, changed, deleted, True)
 
+    def wait_for_change(self, token: int, timeout: float) -> int:
+        return self._listener.wait(token, timeout)
+
     def close(self) -> None:
+        self._listener.close()
         self._pool.close()
 
     def __enter__(self) -> PostgresStore:

@@ -40,6 +40,7 @@ from hitl.store.base import (
     SessionPage,
     SessionRecord,
 )
+from hitl.store.feed import poll_for_change
 from hitl.store.rows import (
     check_filters,
     run_record,
@@ -102,6 +103,7 @@ class SqliteStore:
         self._wal_path = f"{self.path}-wal"
         self._wal: int | None = None
         self._closed = False
+        self._closing = threading.Event()  # set by close: a waiter returns
         self._unsynced = False
         self._lock = threading.RLock()
         self._token: int | None = None  # change_token, while data_version holds
@@ -634,7 +636,13 @@ class SqliteStore:
             return Changes(token, [], [], False)
         return Changes(token, changed, deleted, True)
 
+    def wait_for_change(self, token: int, timeout: float) -> int:
+        # Other processes' writes are seen by polling data_version (no query, no
+        # lock held between polls); this process's own writes too.
+        return poll_for_change(self.change_token, token, timeout, closed=self._closing)
+
     def close(self) -> None:
+        self._closing.set()
         with self._lock:
             if self._closed:
                 return

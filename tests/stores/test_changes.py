@@ -3,6 +3,8 @@ to poll, seen by every other view of the store."""
 
 from __future__ import annotations
 
+import threading
+
 from hitl.store.base import COMPLETED, WAITING
 from tests.stores.records import T0, ck_row, grow, run_row, started
 
@@ -87,3 +89,45 @@ def test_appending_to_a_branch_tells_its_session(store, other):
     token = other.change_token()
     store.append(ck_row(b.run_id, 1, parent_id=store.get_run(b.run_id).tip), WAITING, None)
     assert other.changes(token).changed == [root.session]
+
+
+# -- waiting for a change ----------------------------------------------------------------
+
+
+def _waiting(store, token: int, timeout: float) -> tuple[threading.Thread, list[int]]:
+    """A thread blocked in ``store.wait_for_change(token, timeout)``; what it returned."""
+    got: list[int] = []
+    thread = threading.Thread(target=lambda: got.append(store.wait_for_change(token, timeout)))
+    thread.start()
+    return thread, got
+
+
+def test_a_wait_behind_the_store_returns_the_token_at_once(store, other):
+    token = other.change_token()
+    started(store)
+    assert other.wait_for_change(token, 30) == store.change_token() > token
+
+
+def test_a_wait_with_nothing_written_ends_at_its_timeout_with_the_same_token(store):
+    started(store)
+    token = store.change_token()
+    assert store.wait_for_change(token, 0.3) == token
+
+
+def test_a_write_by_another_view_wakes_a_waiter(store, other):
+    token = other.change_token()
+    assert other.wait_for_change(token, 0) == token  # settled: the wait below is a real one
+    thread, got = _waiting(other, token, 60)
+    run = started(store)
+    thread.join(60)
+    assert got == [store.change_token()] and got[0] > token
+    assert other.changes(token).changed == [run.session]
+
+
+def test_a_waiter_returns_when_its_store_is_closed(kind, request, tmp_path):
+    store = kind.open(request, tmp_path)
+    token = store.change_token()
+    thread, got = _waiting(store, token, 600)
+    store.close()
+    thread.join(30)
+    assert not thread.is_alive() and got == [token]

@@ -344,3 +344,88 @@ def test_open_store_tells_the_kinds_apart(pg_server, fresh_db, tmp_path: Path):
         assert isinstance(store, PostgresStore) and pg.PASSWORD not in repr(store)
     with closing(open_store(tmp_path / "x.db")) as store:
         assert type(store).__name__ == "SqliteStore"
+
+
+# -- the change feed: LISTEN on a connection of its own ---------------------------------------
+
+
+def _listening(server: pg.PgServer, database: str, timeout: float = 30) -> None:
+    """Until a store's listener waits on its own connection (it has read the
+    change number after its LISTEN took hold, and is idle since)."""
+    deadline = time.monotonic() + timeout
+    while not server.sql(
+        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'hitl-listen' "
+        "AND datname = %s AND state = 'idle' AND query = 'SELECT change FROM hitl_store'",
+        (database,), database="postgres",
+    ):  # fmt: skip
+        assert time.monotonic() < deadline, "no store listens"
+        time.sleep(0.02)  # polling the server's own view, not waiting on a guess
+
+
+def _waiter(store: PostgresStore, token: int) -> tuple[threading.Thread, list[int]]:
+    """A thread that waits for a change as a screen does: errors while the
+    server is away are waited through."""
+    got: list[int] = []
+
+    def wait() -> None:
+        while not got:
+            try:
+                got.append(store.wait_for_change(token, 60))
+            except StoreError:
+                continue
+
+    thread = threading.Thread(target=wait, daemon=True)
+    thread.start()
+    return thread, got
+
+
+def _notify(dsn: str, number: int) -> None:
+    """A notification of change ``number`` (no such change: only a listener hears it)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SELECT pg_notify('hitl', %s)", (str(number),))
+
+
+def test_a_wait_is_woken_by_the_notification_not_by_polling(pg_server, fresh_db):
+    with closing(PostgresStore(fresh_db)) as store:
+        token = store.change_token()
+        thread, got = _waiter(store, token)
+        _listening(pg_server, fresh_db.rsplit("/", 1)[1])
+        _notify(fresh_db, 999_999)  # polling would read the real number, 0
+        thread.join(60)
+        assert got == [999_999]
+
+
+def test_listening_goes_on_after_the_server_restarts(own_server: pg.PgServer):
+    database = own_server.dsn().rsplit("/", 1)[1]
+    pg.empty(own_server.dsn())
+    with closing(PostgresStore(own_server.dsn())) as store:
+        token = store.change_token()
+        thread, got = _waiter(store, token)
+        _listening(own_server, database)
+        own_server.stop("fast")
+        own_server.start()
+        _listening(own_server, database)  # connected again by itself
+        _notify(own_server.dsn(), 999_998)
+        thread.join(60)
+        assert got == [999_998]
+
+
+def test_behind_pgbouncer_in_transaction_mode_a_wait_polls_and_sees_every_change(
+    bouncer: str, fresh_db: str, pg_server: pg.PgServer
+):
+    """Notifications do not pass a bouncer in transaction mode: the store finds
+    that out by itself and polls. Given the server's own address to listen on,
+    it listens there."""
+    with closing(PostgresStore(bouncer)) as store, closing(PostgresStore(bouncer)) as other:
+        token = other.change_token()
+        thread, got = _waiter(other, token)
+        ckptr = WorkflowCheckpointer(GatherFlow(), store)
+        waiting_run(ckptr)
+        thread.join(60)
+        assert got == [store.change_token()] and got[0] > token
+    with closing(PostgresStore(bouncer, listen_dsn=fresh_db)) as store:
+        thread, got = _waiter(store, store.change_token())
+        _listening(pg_server, fresh_db.rsplit("/", 1)[1])
+        _notify(fresh_db, 999_997)
+        thread.join(60)
+        assert got == [999_997]
