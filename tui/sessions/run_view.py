@@ -168,3 +168,21 @@ def answered_elsewhere(
                 checkpoint.author, checkpoint.created_at, answer_text(checkpoint.output_event)
             )
     return None
+
+
+TEXT_KINDS = ("text", "long_text")
+
+
+def carry_to(values: dict[str, Any], question: InputRequiredEvent) -> dict[str, Any]:
+    """What was typed for another question, put in ``question``'s fields: a field
+    of the same name takes its value; the other typed texts go, in order, to
+    the text fields left."""
+    rules = type(question).answer_rules
+    carried = {name: value for name, value in values.items() if name in rules}
+    texts = [v for name, v in values.items() if name not in rules and isinstance(v, str) and v]
+    for name, rule in rules.items():
+        if not texts:
+            break
+        if name not in carried and rule.kind in TEXT_KINDS:
+            carried[name] = texts.pop(0)
+    return carried

@@ -41,10 +41,12 @@ from hitl import (
 )
 from tui.app.follow import StoreChanged
 from tui.app.screens.base import HitlScreen, describe
+from tui.app.screens.typed import OffersTyped, Typed
 from tui.app.text import plain
 from tui.app.widgets.answer_form import AnswerForm
 from tui.app.widgets.answers_panel import AnswersPanel
 from tui.app.widgets.footer import Footer
+from tui.app.widgets.typed_offer import TypedOffer
 from tui.sessions import run_view
 from tui.sessions.branching import question_key
 from tui.sessions.run_view import RunView
@@ -67,7 +69,7 @@ class Shown:
     """Which of the run's answers is on screen; None for the pending question."""
 
 
-class QuestionScreen(HitlScreen[None]):
+class QuestionScreen(OffersTyped, HitlScreen[None]):
     """Answer a run's questions one by one; go back and change any answer."""
 
     AUTO_FOCUS = ""  # the form focuses its first field
@@ -85,19 +87,26 @@ class QuestionScreen(HitlScreen[None]):
         Binding("escape", "sessions", "Sessions", id="question.sessions"),
         Binding("ctrl+t", "history", "History", id="question.history"),
         Binding("ctrl+r", "reload", "Reload", id="question.reload"),
+        Binding("ctrl+o", "use_typed", "Use mine", id="question.use_typed", show=False,
+                tooltip="Put what you typed, before someone else answered, in this question"),
+        Binding("ctrl+g", "branch_typed", "Branch with mine", id="question.branch_typed",
+                show=False, tooltip="A new branch with what you typed in place of their answer"),
     ]
 
     class Loaded(Message):
         """A worker read the run (after a load, an answer, a branch or a resume)."""
 
         def __init__(self, view: RunView, *, moved: bool = False, branched: bool = False,
-                     elsewhere: run_view.AnsweredElsewhere | None = None):
+                     elsewhere: run_view.AnsweredElsewhere | None = None,
+                     typed: Typed | None = None):
             super().__init__()
             self.view = view
             self.moved = moved
             self.branched = branched
             self.elsewhere = elsewhere
             """Set when another person or process answered the question on screen."""
+            self.typed = typed
+            """What the person had typed into that question (kept and offered)."""
 
     class Rejected(Message):
         """The engine refused an answer (its rules); nothing was stored."""
@@ -119,6 +128,8 @@ class QuestionScreen(HitlScreen[None]):
         self._typed: dict[tuple[str, str], dict[str, Any]] = {}
         """What was typed here into a question someone else then answered: offered
         when that answer is shown (Back), never sent by itself."""
+        self.offer: tuple[Typed, run_view.AnsweredElsewhere] | None = None
+        """What was typed into a question answered elsewhere, offered until chosen."""
         self._bindings_state: tuple[bool, bool] | None = None
         self._forms: dict[tuple[str, ...], AnswerForm] = {}
         self._shown_form: AnswerForm | None = None
@@ -138,6 +149,7 @@ class QuestionScreen(HitlScreen[None]):
                         total=1, show_eta=False, show_percentage=False, id="progress-bar"
                     )
                 yield Static("", id="question-note")
+                yield TypedOffer(id="typed-offer")
                 yield Static(plain("Loading…"), id="question-prompt")
                 yield Vertical(id="form-slot")
                 with Horizontal(id="question-actions"):
@@ -216,6 +228,9 @@ class QuestionScreen(HitlScreen[None]):
                 title="Answer changed", markup=False,
             )
         if message.elsewhere is not None:
+            if message.typed is not None:
+                self._typed[question_key(message.typed.event)] = message.typed.values
+                self.offer = (message.typed, message.elsewhere)
             self._say_answered_elsewhere(message.elsewhere)
         elif message.moved:
             self.notify(MOVED_ON, title="Reloaded", severity="warning", markup=False)
@@ -229,6 +244,7 @@ class QuestionScreen(HitlScreen[None]):
             return
         try:
             await self._redraw()
+            self._show_offer()
         finally:
             self.busy = False  # only now is the next question on screen, ready for input
 
@@ -249,23 +265,23 @@ class QuestionScreen(HitlScreen[None]):
         found = await asyncio.to_thread(self._guarded, lambda: self._follow_job(before))
         if not isinstance(found, self.Loaded) or self.busy or self.view is not before:
             return  # nothing moved, or the person moved first
-        if self._viewing is None:
-            self._keep_typed(before)
+        if self._viewing is None and found.elsewhere is not None:
+            found.typed = self._typed_into(before)
         self.busy = True
         self.post_message(found)
 
-    def _keep_typed(self, view: RunView) -> None:
-        """What was typed into the pending question, kept for that question should
-        it come back (from the Back button, as a change on a new branch)."""
+    def _typed_into(self, view: RunView) -> Typed | None:
+        """What was typed into the pending question (None: nothing)."""
         form = self._form()
         if form is None or view.question is None:
-            return
+            return None
         try:
             values = form.values()
         except ValidationError:
-            return
-        if values != view.question.answers():
-            self._typed[_key(view.question)] = values
+            return None
+        if values == view.question.answers():
+            return None
+        return Typed(view.question, view.position, values)
 
     def _follow_job(self, before: RunView) -> Message | None:
         now = self._read()
@@ -282,8 +298,8 @@ class QuestionScreen(HitlScreen[None]):
         who = elsewhere.author or "Someone"
         answer = one_line(elsewhere.text, 60) or "(no answer)"
         kept = ""
-        if self._typed:
-            kept = " What you typed is kept: Back shows it in place of their answer."
+        if self.offer is not None:
+            kept = " What you typed is kept: see above the question."
         self.notify(
             f"{who} answered this question at {elsewhere.at.astimezone():%H:%M}: “{answer}”."
             f"{kept}",
@@ -426,7 +442,7 @@ class QuestionScreen(HitlScreen[None]):
     def _prefill(self, shown: Shown) -> tuple[dict[str, Any] | None, str]:
         """Values to put in the form first, and a note saying where they came from."""
         if shown.answer_index is not None:
-            typed = self._typed.get(_key(shown.event))
+            typed = self._typed.get(question_key(shown.event))
             if typed is not None:
                 return typed, (
                     f"What you typed for question {shown.number} before someone else answered "
@@ -447,7 +463,7 @@ class QuestionScreen(HitlScreen[None]):
             return None, ""
         carried = fork.offered(shown.event)
         earlier = fork.earlier_question
-        if earlier is not None and earlier[1] == _key(shown.event):
+        if earlier is not None and earlier[1] == question_key(shown.event):
             carried = self.hitl.drafts.get(earlier[0], carried)  # typed there, not sent
         if carried is not None:
             return carried, "Filled in from your answer on the earlier branch — check it."
@@ -458,6 +474,8 @@ class QuestionScreen(HitlScreen[None]):
             return self._can_back()
         if action == "submit":
             return self.shown is not None
+        if action in ("use_typed", "branch_typed"):
+            return self.offer is not None
         return True
 
     # -- moving -----------------------------------------------------------------
@@ -557,9 +575,8 @@ class QuestionScreen(HitlScreen[None]):
         if shown.answer_index is None:
             at = view.question_checkpoint or ""
             self.hitl.drafts.pop(at, None)
-            self._work(lambda: self.Loaded(
-                run_view.answer(self._ckptr(), ckptr_run, at, values)
-            ))
+            typed = Typed(shown.event, shown.number, values)
+            self._work(lambda: self._answer_job(ckptr_run, at, typed))
             return
         answer = view.answers[shown.answer_index]
         if answered.model_dump() == answer.event.model_dump():
@@ -571,6 +588,13 @@ class QuestionScreen(HitlScreen[None]):
             branched=True,
         ))
 
-
-def _key(event: InputRequiredEvent) -> tuple[str, str]:
-    return question_key(event)
+    def _answer_job(self, run_id: str, at: str, typed: Typed) -> Message:
+        """Send the answer; if someone else answered first, nothing is stored and
+        what was typed comes back to be offered."""
+        try:
+            return self.Loaded(run_view.answer(self._ckptr(), run_id, at, typed.values))
+        except (ConflictError, RunNotWaiting):
+            elsewhere = run_view.answered_elsewhere(self._ckptr(), run_id, at)
+            if elsewhere is None:
+                raise
+            return self.Loaded(self._read(), elsewhere=elsewhere, typed=typed)
