@@ -188,7 +188,7 @@ async def test_a_question_answered_elsewhere_says_who_what_when_and_moves_on(sha
         screen = await bo_answers_first(shared, pilot, run.run_id, "Mine")
         text = offer_text(screen)
         assert f"bo answered question 1 at {said_when(writer, run.run_id)}: “Theirs”" in text
-        assert "You had typed: “Mine”" in text
+        assert "Yours was not sent: “Mine”" in text
         assert prompt(screen) == "What resources do you have available?"
         assert screen.form.query_one(TextArea).text == ""  # their answer stands, mine waits
         # Use it for this question: it goes into question 2, and is sent from there.
@@ -235,7 +235,7 @@ async def test_a_submit_that_comes_second_stores_nothing_and_keeps_the_text(shar
         await pilot.press(*"Mine")
         await in_thread(lambda: shared.hitl("answer", run.run_id, "--set", "objective=Theirs"))
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "You had typed: “Mine”" in offer_text(screen))
+        await until(pilot, lambda: "Yours was not sent: “Mine”" in offer_text(screen))
         assert "bo answered question 1" in offer_text(screen)
         assert screen.shown is not None and screen.shown.number == 2
     assert await in_thread(lambda: answers_stored(writer, run.run_id)) == ["Theirs"]

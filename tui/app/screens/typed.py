@@ -53,9 +53,8 @@ class OffersTyped:
         mine = one_line(answer_text(typed.event.model_copy(update=typed.values)), 60)
         offer.show(plain(
             f"{who} answered question {typed.number} at {elsewhere.at.astimezone():%H:%M}: "
-            f"“{theirs}”. Your answer was not sent. You had typed: “{mine}”.\n"
-            "Use it for this question, branch with it (your answer in place of theirs, on "
-            "a new branch; theirs is kept), or discard it."
+            f"“{theirs}”. Yours was not sent: “{mine}”. Use it for this question, "
+            "branch with it (theirs is kept), or discard it."
         ), can_use=bool(view.question and run_view.carry_to(typed.values, view.question)))
 
     def _drop_offer(self) -> Typed | None:

@@ -10,9 +10,9 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 CHOICES = {
-    "use": "Use it here (ctrl+o)",
-    "branch": "Branch with it (ctrl+g)",
-    "discard": "Discard it",
+    "use": "Use it here ^o",
+    "branch": "Branch with it ^g",
+    "discard": "Discard",
 }
 
 
