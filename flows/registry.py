@@ -8,7 +8,9 @@ not a valid questionnaire; neither stops the others from loading.
 
 This module reads no environment variable and knows no default folder: the
 app (``tui/locations.py``) passes ``user_dir``. Files are read once while
-unchanged, and compiled only when a flow is loaded.
+unchanged, and compiled only when a flow is loaded; a built-in flow asked for by
+name reads none (no file may take its name), so ``hitl new gather`` starts
+without parsing a questionnaire, and without importing the TOML reader.
 """
 
 from __future__ import annotations
@@ -16,18 +18,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from flows.gather import GatherFlow
 from flows.joke import JokeFlow
-from flows.questionnaire import compile_questionnaire
-from flows.questionnaire_file import (
-    Questionnaire,
-    QuestionnaireError,
-    examine_questionnaire,
-    read_questionnaire,
-)
 from hitl import Workflow
+
+if TYPE_CHECKING:
+    from flows.questionnaire_file import Questionnaire, QuestionnaireError
 
 BUILT_IN = "built-in"
 """The ``source`` of a flow written in Python and shipped with the app."""
@@ -65,13 +63,37 @@ class UnknownFlow(KeyError):
 
 
 class Registry(Mapping[str, FlowEntry]):
-    """The flows by name (a read-only mapping), and the files that were left out."""
+    """The flows by name (a read-only mapping), and the files that were left out.
 
-    def __init__(self, flows: dict[str, FlowEntry], problems: list[FlowProblem]) -> None:
-        self.flows = flows
-        self.problems = problems
+    Made by :func:`available_flows`, the files are read when first needed: a
+    built-in flow looked up by name needs none."""
+
+    def __init__(self, flows: dict[str, FlowEntry], problems: list[FlowProblem],
+                 read: Callable[[], tuple[dict[str, FlowEntry], list[FlowProblem]]]
+                 | None = None) -> None:
+        self._flows = flows
+        self._problems = problems
+        self._pending = read
+
+    def _files_read(self) -> None:
+        if self._pending is not None:
+            read, self._pending = self._pending, None
+            self._flows, self._problems = read()
+
+    @property
+    def flows(self) -> dict[str, FlowEntry]:
+        self._files_read()
+        return self._flows
+
+    @property
+    def problems(self) -> list[FlowProblem]:
+        self._files_read()
+        return self._problems
 
     def __getitem__(self, name: str) -> FlowEntry:
+        entry = self._flows.get(name)
+        if entry is not None and entry.source == BUILT_IN:
+            return entry  # a file never replaces a built-in flow: nothing to read
         try:
             return self.flows[name]
         except KeyError:
@@ -115,6 +137,8 @@ def _file_key(path: Path) -> _FileKey | None:
 
 
 def _read(path: Path) -> tuple[_FileKey | None, Questionnaire]:
+    from flows.questionnaire_file import QuestionnaireError, read_questionnaire
+
     key = _file_key(path)
     found = _read_cache.get(key) if key is not None else None
     if found is None:
@@ -132,6 +156,8 @@ def _read(path: Path) -> tuple[_FileKey | None, Questionnaire]:
 
 
 def _unexpected(path: Path, exc: Exception, doing: str) -> QuestionnaireError:
+    from flows.questionnaire_file import QuestionnaireError
+
     return QuestionnaireError(
         str(path), None, None, f"{doing}: unexpected {type(exc).__name__}: "
         f"{str(exc)[:200]} (a bug of hitl's reader; please report it)",
@@ -147,6 +173,8 @@ def _factory(key: _FileKey | None, questionnaire: Questionnaire) -> Callable[[],
     def make() -> Workflow:
         cls = _compiled.get(key) if key is not None else None
         if cls is None:
+            from flows.questionnaire import compile_questionnaire
+
             cls = compile_questionnaire(questionnaire)
             if key is not None:
                 _compiled[key] = cls
@@ -162,6 +190,8 @@ def _toml_files(folder: Path) -> list[Path]:
 def _add_files(
     files: list[Path], flows: dict[str, FlowEntry], problems: list[FlowProblem]
 ) -> None:
+    from flows.questionnaire_file import QuestionnaireError
+
     for path in files:
         try:
             key, questionnaire = _read(path)
@@ -183,23 +213,29 @@ def available_flows(user_dir: Path | str | None = None) -> Registry:
     """Every flow that can be started, by name, and the files left out (``.problems``).
 
     ``user_dir`` is the person's own folder of ``*.toml`` questionnaires; a
-    missing folder holds none. Never raises for a bad file.
+    missing folder holds none. Never raises for a bad file. The files are read
+    when the registry is first asked for more than a built-in flow by name.
     """
-    flows: dict[str, FlowEntry] = {}
-    problems: list[FlowProblem] = []
-    for cls in _BUILT_INS:
-        flows[cls.name] = FlowEntry(cls.name, cls.title, cls.description, BUILT_IN, cls)
-    _add_files(_toml_files(SHIPPED_DIR), flows, problems)
-    if user_dir is not None:
-        folder = Path(user_dir).expanduser()
-        if folder.is_dir():
-            try:
-                files = _toml_files(folder)
-            except OSError as exc:
-                problems.append(FlowProblem(folder, f"{folder}: cannot list the folder: {exc}"))
-            else:
-                _add_files(files, flows, problems)
-    return Registry(flows, problems)
+    built_in = {cls.name: FlowEntry(cls.name, cls.title, cls.description, BUILT_IN, cls)
+                for cls in _BUILT_INS}
+
+    def read() -> tuple[dict[str, FlowEntry], list[FlowProblem]]:
+        flows = dict(built_in)
+        problems: list[FlowProblem] = []
+        _add_files(_toml_files(SHIPPED_DIR), flows, problems)
+        if user_dir is not None:
+            folder = Path(user_dir).expanduser()
+            if folder.is_dir():
+                try:
+                    files = _toml_files(folder)
+                except OSError as exc:
+                    problems.append(
+                        FlowProblem(folder, f"{folder}: cannot list the folder: {exc}"))
+                else:
+                    _add_files(files, flows, problems)
+        return flows, problems
+
+    return Registry(built_in, [], read)
 
 
 class FileCheck(NamedTuple):
@@ -216,6 +252,9 @@ def check_file(path: Path | str, flows: Mapping[str, FlowEntry] | None = None) -
     """Every problem of one questionnaire file, as the registry would meet it: read,
     checked past the first problem, compiled into a workflow, and its name free among
     ``flows`` (those of another source than this file). Never raises for a bad file."""
+    from flows.questionnaire import compile_questionnaire
+    from flows.questionnaire_file import QuestionnaireError, examine_questionnaire
+
     path = Path(path)
     try:
         questionnaire, problems = examine_questionnaire(path)

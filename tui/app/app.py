@@ -165,11 +165,21 @@ class HitlApp(App[None]):
                 target=follow, args=(self.store, self.post_message, self._stop_following),
                 name="hitl-follow", daemon=True,
             ).start()
-        self.push_screen(HomeScreen())
         if self.open_flow:
+            # The sessions come under the first question when it is ready, and are
+            # read when the person goes back to them: nothing is drawn or read
+            # before the question but the question.
             self.new_session(self.open_flow)
-        elif self.open_run:
+            return
+        self.push_screen(HomeScreen())
+        if self.open_run:
             self.open_question(self.open_run)
+
+    def _home_under(self) -> None:
+        """Put the sessions at the bottom of the screens, if they are not there yet
+        (read when they show)."""
+        if not any(isinstance(s, HomeScreen) for s in self.screen_stack):
+            self.push_screen(HomeScreen())
 
     def on_unmount(self) -> None:
         self._stop_following.set()
@@ -265,6 +275,7 @@ class HitlApp(App[None]):
         from tui.app.screens.question import QuestionScreen
 
         view = message.view
+        self._home_under()
         if not view.answers and view.question is not None:
             self._started[view.run_id] = (view.flow, view.question_checkpoint or "")
         if view.status == COMPLETED:
@@ -275,6 +286,7 @@ class HitlApp(App[None]):
     def on_hitl_app_problem(self, message: Problem) -> None:
         self.notify(message.text, title=message.title, severity="error", markup=False,
                     timeout=8)
+        self._home_under()  # a session could not start: the sessions, then
 
     def session_completed(self, screen: Screen[Any] | None, run_id: str) -> None:
         """A run has completed: leave its question screen for its review."""

@@ -13,7 +13,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from flows.questionnaire_file import QuestionnaireError
 from flows.registry import FileCheck, available_flows, check_file
 from tui.cli.commands import out
 from tui.sessions.text import dumps, one_line
@@ -46,6 +45,8 @@ def cmd_check(ws: Workspace, args: argparse.Namespace) -> int:
 
 def _checks(path: Path, taken: Any) -> list[FileCheck]:
     """A file's check; for a folder, one of each ``*.toml`` in it."""
+    from flows.questionnaire_file import QuestionnaireError  # the reader: only here
+
     if not path.is_dir():
         return [check_file(path, taken)]
     files = sorted(p for p in path.glob("*.toml") if p.is_file())

@@ -21,7 +21,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from flows.registry import BUILT_IN, SHIPPED_DIR
-from flows.schema import answers_schema
 from hitl import (
     COMPLETED,
     FAILED,
@@ -134,6 +133,8 @@ def _source(source: str) -> str:
 
 
 def cmd_schema(ws: Workspace, args: argparse.Namespace) -> int:
+    from flows.schema import answers_schema  # the questionnaire compiler: only here
+
     out(dumps(answers_schema(ws.workflow(args.flow))))
     return 0
 

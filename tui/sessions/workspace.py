@@ -101,26 +101,38 @@ class Workspace:
 
     # -- flows --------------------------------------------------------------------
 
-    @property
-    def flows(self) -> Registry:
-        """The flows a person can start, by name, and the files left out
-        (``.problems``): read once, on first use."""
+    def _registry(self) -> Registry:
+        """The registry, its files not read yet (a built-in flow needs none)."""
         with self._lock:
             if "_flows" not in self.__dict__:
                 self.__dict__["_flows"] = available_flows(self.flows_dir)
             return self.__dict__["_flows"]
 
+    @property
+    def flows(self) -> Registry:
+        """The flows a person can start, by name, and the files left out
+        (``.problems``): read once, on first use (here, so in a worker when
+        called from one)."""
+        with self._lock:
+            registry = self._registry()
+            registry.flows  # noqa: B018 -- reads the files now, under the lock
+            return registry
+
     def workflow(self, name: str) -> Workflow:
         """The flow ``name``, built once (``UnknownFlow`` when there is none)."""
         with self._lock:
             if name not in self._workflows:
-                self._workflows[name] = self.flows.load(name)
+                self._workflows[name] = self._registry().load(name)
             return self._workflows[name]
 
     def flow_title(self, name: str) -> str:
         """The flow's title, else its name."""
-        entry = self.flows.flows.get(name)
-        return entry.title if entry is not None and entry.title else name
+        with self._lock:
+            try:
+                entry = self._registry()[name]
+            except UnknownFlow:
+                return name
+        return entry.title or name
 
     @property
     def workflows(self) -> Mapping[str, Workflow]:

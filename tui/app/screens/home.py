@@ -113,7 +113,8 @@ class HomeScreen(HitlScreen[None]):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show())
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.is_current:  # not when a question went on top at once (hitl new FLOW)
+            self.reload()
 
     # -- reading ----------------------------------------------------------------
 
