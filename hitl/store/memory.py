@@ -196,17 +196,11 @@ class MemoryStore:
             )  # fmt: skip
         else:
             self._unindex(old)
-            record = old._replace(
-                run_id=run.run_id,
-                status=run.status,
-                error=run.error,
-                owner=run.owner,
-                lease_until=run.lease_until,
-                title=run.title,
-                branches=len(self._members[session]),
-                updated_at=run.updated_at if latest else old.updated_at,
-                change=self._change,
-            )
+            record = SessionRecord(
+                session, old.flow, run.run_id, run.status, run.error, run.owner,
+                run.lease_until, run.title, len(self._members[session]), old.created_at,
+                run.updated_at if latest else old.updated_at, self._change,
+            )  # fmt: skip
         self._sessions[session] = record
         self._at_change[record.change] = session
         for key in self._keys(record):
@@ -214,9 +208,13 @@ class MemoryStore:
 
     def _unindex(self, record: SessionRecord) -> None:
         del self._at_change[record.change]
+        change = record.change
         for key in self._keys(record):
             order = self._order[key]
-            del order[bisect.bisect_left(order, record.change)]
+            if order[-1] == change:  # the session changed last (a run going on): O(1)
+                order.pop()
+            else:
+                del order[bisect.bisect_left(order, change)]
 
     @staticmethod
     def _keys(record: SessionRecord) -> tuple[tuple[str | None, str | None], ...]:
