@@ -305,7 +305,7 @@ class SqliteStore:
     def _touch(self, db: sqlite3.Connection, session: str, run_id: str, *, latest: bool = True) -> None:
         """Give ``session`` a new change number, with ``run_id`` as its latest run
         (``latest`` False: its time stays, as for a title set)."""
-        db.execute(q.TOUCH, (int(latest), run_id, session, self._next_change(db), session))
+        db.execute(q.TOUCH, (int(latest), run_id, session, session))
 
     # -- writing ---------------------------------------------------------------------
 

@@ -38,15 +38,15 @@ NEXT_CHANGE = (
     "(SELECT value FROM meta WHERE key='forgotten')) + 1"
 )
 
-# The session row mirrors its latest run (params: keep the run's time?, run,
-# session, change, session).
-TOUCH = """
+# The session row mirrors its latest run and takes the next change number, in
+# the same statement (params: keep the run's time?, run, session, session).
+TOUCH = f"""
 UPDATE sessions SET (run_id, status, error, owner, lease_until, title, updated_at) = (
     SELECT r.run_id, r.status, r.error, r.owner, r.lease_until, r.title,
            CASE WHEN ? THEN r.updated_at ELSE sessions.updated_at END
     FROM runs r WHERE r.run_id = ?),
   branches = (SELECT count(*) FROM runs WHERE session = ?),
-  change = ?
+  change = ({NEXT_CHANGE})
 WHERE session = ?
 """
 
