@@ -248,3 +248,20 @@ def test_a_result_that_is_not_the_answers_is_shown_as_json() -> None:
 ])
 def test_escape_keeps_text_as_text(text: str, escaped: str) -> None:
     assert escape(text) == escaped
+
+
+def test_an_export_name_is_short_and_never_taken_twice(tmp_path) -> None:
+    from tui.sessions.export import export_name, write_new
+
+    run_id = "0193ab12-7c4d-7000-8000-00000000a1b2"
+    assert export_name("Bug report", run_id, "md") == "bug-report-0193ab12.md"
+    named = export_name("Café: plan [v2] / équipe", run_id, "json")
+    assert named == "cafe-plan-v2-equipe-0193ab12.json"
+    long = export_name("A title that goes on and on about everything the flow asks",
+                       run_id, "md")
+    assert long == "a-title-that-goes-on-and-on-about-0193ab12.md"
+    assert export_name("???", run_id, "md") == "hitl-0193ab12.md"
+    paths = [write_new(tmp_path, "plan-0193ab12.md", f"take {n}") for n in (1, 2, 3)]
+    assert [p.name for p in paths] == ["plan-0193ab12.md", "plan-0193ab12-2.md",
+                                       "plan-0193ab12-3.md"]
+    assert [p.read_text(encoding="utf-8") for p in paths] == ["take 1", "take 2", "take 3"]

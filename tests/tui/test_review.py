@@ -186,7 +186,7 @@ async def test_export_writes_a_file_and_says_where(
         await pilot.press(key)
         await until(pilot, lambda: screen.exported, "the export")
         path = screen.exported[-1]
-        assert path == out / f"hitl-gather-{run_id}.{suffix}"
+        assert path == out / f"gather-a-plan-{run_id[:8]}.{suffix}"
         await until(pilot, lambda: said(app, f"Wrote {path}"), "the note")
     text = path.read_text(encoding="utf-8")
     if suffix == "md":
@@ -200,6 +200,34 @@ async def test_export_writes_a_file_and_says_where(
             "author": None,
         }
         assert data["result"]["approach"] == ANSWERS["approach"]
+
+
+async def test_a_second_export_never_overwrites_and_the_paths_stay_on_screen(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "exports"
+    monkeypatch.setenv("HITL_EXPORTS", str(out))
+    run_id = await session.complete()
+    first, second = out / f"gather-a-plan-{run_id[:8]}.md", out / f"gather-a-plan-{run_id[:8]}-2.md"
+    app = session.app()
+    async with app.run_test(size=(220, 30)) as pilot:  # no toasts: the screen itself says it
+        screen = await open_review(pilot, run_id)
+        shown = screen.query_one("#review-exported", Static)
+        await pilot.press("m")
+        await until(pilot, lambda: first.exists(), "the export")
+        await until(pilot, lambda: " ".join(rendered(shown).split()) == f"Exported to {first}",
+                    "the path on screen")
+        first.write_text("my own notes, added after", encoding="utf-8")
+        await pilot.press("m")
+        await until(pilot, lambda: second.exists(), "the second export")
+        await until(pilot, lambda: f"Exported to {second}" in " ".join(rendered(shown).split()),
+                    "both paths on screen")
+        words = " ".join(rendered(shown).split())
+        assert words.startswith(f"Exported to {first} Exported to {second}")
+        assert "a file had that name already" in words
+    assert first.read_text(encoding="utf-8") == "my own notes, added after"  # kept
+    assert second.read_text(encoding="utf-8") == export_markdown(session.ckptr, run_id)
+    assert {p.name for p in out.iterdir()} == {first.name, second.name}
 
 
 async def test_export_to_a_folder_that_cannot_be_written_is_a_notification(

@@ -11,10 +11,13 @@ question appears once, with the answer that led to this run.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from hitl import (
@@ -229,4 +232,49 @@ def escape(text: str) -> str:
     return _LIST_NUMBER.sub(r"\1\\\2", text)
 
 
-__all__ = ["Answer", "escape", "export_data", "export_markdown", "lineage_answers", "run_result"]
+
+
+# -- files ------------------------------------------------------------------------------
+
+MAX_SLUG = 40
+
+
+def slug(text: str) -> str:
+    """``text`` as a short file-name word: "Bug report" gives "bug-report"."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    word = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    if len(word) > MAX_SLUG:
+        word = word[:MAX_SLUG].rsplit("-", 1)[0] if "-" in word[:MAX_SLUG] else word[:MAX_SLUG]
+    return word.strip("-")
+
+
+def export_name(title: str, run_id: str, fmt: str) -> str:
+    """A short name for a run's export: its flow's title and the run's short id,
+    ``bug-report-0193ab12.md``."""
+    return f"{slug(title) or 'hitl'}-{slug(run_id[:8]) or 'run'}.{fmt}"
+
+
+def write_new(folder: Path, name: str, text: str) -> Path:
+    """Write ``text`` to ``folder/name``, or, when that file exists, to ``name-2``,
+    ``name-3``...: never over a file. A write that fails leaves no part behind."""
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, dot + suffix) if dot else (name, "")
+    for number in itertools.count(1):
+        path = folder / (name if number == 1 else f"{stem}-{number}{suffix}")
+        try:
+            file = path.open("x", encoding="utf-8")
+        except FileExistsError:
+            continue
+        try:
+            with file:
+                file.write(text)
+        except OSError:
+            path.unlink(missing_ok=True)
+            raise
+        return path
+    raise AssertionError("unreachable")
+
+__all__ = [
+    "Answer", "escape", "export_data", "export_markdown", "export_name", "lineage_answers",
+    "run_result", "slug", "write_new",
+]

@@ -38,7 +38,13 @@ from tui.app.widgets.answer_view import answer_text
 from tui.app.widgets.footer import Footer
 from tui.sessions import locations
 from tui.sessions.audit import who
-from tui.sessions.export import export_data, export_markdown, run_result
+from tui.sessions.export import (
+    export_data,
+    export_markdown,
+    export_name,
+    run_result,
+    write_new,
+)
 from tui.sessions.run_view import Answer, RunView, load_run
 from tui.sessions.text import dumps, when
 
@@ -76,15 +82,15 @@ def export_text(ckptr: WorkflowCheckpointer, run_id: str, fmt: str) -> tuple[str
         text = dumps(export_data(ckptr, run_id)) + "\n"
     else:
         text = export_markdown(ckptr, run_id)
-    return f"hitl-{ckptr.get_run(run_id).flow}-{run_id}.{fmt}", text
+    title = ckptr.workflow.title or ckptr.get_run(run_id).flow
+    return export_name(title, run_id, fmt), text
 
 
 def export_file(ckptr: WorkflowCheckpointer, run_id: str, fmt: str, folder: Path) -> Path:
-    """Write the run's export (``md`` or ``json``) into ``folder``; its path (blocking)."""
+    """Write the run's export (``md`` or ``json``) into ``folder``, under a new name
+    when its name is taken (never over a file); its path (blocking)."""
     name, text = export_text(ckptr, run_id, fmt)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_new(folder, name, text)
 
 
 # -- the screen ---------------------------------------------------------------------------
@@ -155,6 +161,7 @@ class ReviewScreen(HitlScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(plain("Loading…"), id="review-head")
+        yield Static("", id="review-exported")
         yield ListView(id="review-answers")
         yield Footer()
 
@@ -204,6 +211,11 @@ class ReviewScreen(HitlScreen[None]):
         self.exported.append(message.path)
         self.notify(f"Wrote {message.path}", title=f"Exported {FORMATS[message.fmt]}",
                     markup=False, timeout=8)
+        # The paths stay on the screen after the toast has gone.
+        shown = self.query_one("#review-exported", Static)
+        first = export_name(self.review.title, self.run_id, message.fmt) if self.review else ""
+        shown.update(exported_text(self.exported, taken=message.path.name != first))
+        shown.display = True
 
     def on_review_screen_delivered(self, message: Delivered) -> None:
         self.app.deliver_text(
@@ -282,6 +294,21 @@ def answered_by(answer: Answer) -> Text:
     text = Text(f"answered by {who(answer.author)}", style="italic dim")
     if answer.answered_at is not None:
         text.append(f" · {when(answer.answered_at)}")
+    return text
+
+
+def exported_text(paths: list[Path], *, taken: bool = False) -> Text:
+    """The files this screen wrote (the last three, latest last); ``taken``: the
+    latest has a number because a file had its name."""
+    text = Text()
+    for i, path in enumerate(paths[-3:]):
+        if i:
+            text.append("\n")
+        text.append("Exported to ", style="bold")
+        text.append(str(path))
+    if taken:
+        text.append("\n(a file had that name already: it was kept, and this one numbered)",
+                    style="italic")
     return text
 
 
