@@ -106,3 +106,15 @@ def test_question_choice_at_80x24(snap_compare, sqlite, fixed, flows_dir: Path):
         still(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+def test_question_at_60x20_keeps_buttons_and_keys(snap_compare, sqlite, fixed):
+    view = seed_gather(gather(sqlite, fixed), "Ship v2 of the billing service")
+    app = make_app(sqlite, open_run=view.run_id, **fixed.options())
+
+    async def ready(pilot: Pilot) -> None:
+        await question(pilot, 2)
+        await pilot.press(*"Two people")
+        still(pilot)
+
+    assert snap_compare(app, terminal_size=(60, 20), run_before=ready)

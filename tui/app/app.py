@@ -53,6 +53,10 @@ class HitlApp(App[None]):
     """Sessions, questions, back and branch; history and review from other screens."""
 
     CSS_PATH = "app.tcss"
+    # Every screen gets "-narrow" below 80 columns and "-short" below 24 rows:
+    # side panels fold away, buttons stay in view, the footer keeps its essential keys.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (80, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (24, "-tall")]
     TITLE = "hitl"
     SUB_TITLE = ""
 

@@ -38,6 +38,9 @@ class HitlScreen(Screen[ResultT]):
     """A screen of the hitl app: the Host, one worker pattern, one Problem."""
 
     PROBLEM_TITLE: ClassVar[str] = "Could not continue"
+    NARROW_KEYS: ClassVar[tuple[str, ...]] = ()
+    """The ids of the keys the footer keeps on a narrow screen, Quit added (see
+    :mod:`tui.app.widgets.footer`); empty: all of them."""
 
     class Problem(Message):
         """A worker could not do its job: say why (``leave``: this screen has nothing

@@ -65,6 +65,8 @@ class HistoryScreen(HitlScreen[None]):
     AUTO_FOCUS = "#history-tree"
     PROBLEM_TITLE = "History"
 
+    NARROW_KEYS = ("history.edit", "history.back")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "compare", "Compare", id="history.compare",
                 tooltip="Compare the picked branch's answers with another branch's"),

@@ -56,6 +56,8 @@ class HomeScreen(HitlScreen[None]):
     PROBLEM_TITLE = "Sessions"
     AUTO_FOCUS = ""  # _show focuses: the table when it has rows, else nothing (keys work)
 
+    NARROW_KEYS = ("home.open", "home.new", "home.filter")
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New", id="home.new", tooltip="Start a new session"),
         Binding("d", "delete", "Delete", id="home.delete",

@@ -73,6 +73,7 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
     """Answer a run's questions one by one; go back and change any answer."""
 
     AUTO_FOCUS = ""  # the form focuses its first field
+    NARROW_KEYS = ("question.submit", "question.back", "question.sessions")
 
     busy: var[bool] = var(False, init=False)
     """A worker reads or writes the run, or the flow's steps run: the screen takes

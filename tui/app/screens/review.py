@@ -117,6 +117,7 @@ class ReviewScreen(HitlScreen[None]):
     CSS_PATH = "review.tcss"
     AUTO_FOCUS = "#review-answers"
     PROBLEM_TITLE = "Review"
+    NARROW_KEYS = ("review.edit", "review.export_md", "review.back")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit", id="review.edit",
