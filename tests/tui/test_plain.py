@@ -284,7 +284,8 @@ def test_ctrl_c_stops_saying_what_is_saved(env) -> None:
         proc.stdin.flush()
         _read_until(proc, seen, b"Question 2 of 4", b"> ")
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        proc.wait(timeout=60)  # stdin stays open: the process must stop on the signal, not on EOF
+        out, err = proc.stdout.read(), proc.stderr.read()
     finally:
         proc.kill()
     text = (bytes(seen) + out).decode()
