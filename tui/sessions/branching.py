@@ -15,6 +15,8 @@ from typing import Any
 
 from hitl import InputRequiredEvent, RunInfo, WorkflowCheckpointer
 from hitl.lineage import standing_answers
+from tui.sessions import branches
+from tui.sessions.branches import NOTHING_CHANGED
 from tui.sessions.driving import drive
 
 Key = tuple[str, str]
@@ -98,20 +100,17 @@ class Fork:
 
 
 def branch_label(number: int, total: int, changed: Sequence[str] = ()) -> str:
-    """Which branch a run is, as every face says it: "branch 2 of 3 · objective
-    changed"; number 0 is a branch not stored until its first answer. A session
-    of one run is no branch: ""."""
+    """Which branch a run is, in the words of ``branches.branch_label`` ("branch 2
+    of 3 · objective changed"), from the fields it ``changed``; number 0 is a
+    branch not stored until its first answer. A session of one run is no branch: ""."""
     if number <= 0:
         return "new branch · kept when you answer"
     if total <= 1:
         return ""
-    label = f"branch {number} of {total}"
-    if number == 1:
-        return f"{label} · the first"
-    if not changed:
-        return f"{label} · no answer changed yet"
+    if number == 1 or not changed:
+        return branches.branch_label(number, total, "" if number == 1 else NOTHING_CHANGED)
     shown = ", ".join(changed[:2]) + (f" and {len(changed) - 2} more" if len(changed) > 2 else "")
-    return f"{label} · {shown} changed"
+    return branches.branch_label(number, total, f"{shown} changed")
 
 
 def fork_of(ckptr: WorkflowCheckpointer, info: RunInfo) -> Fork | None:
