@@ -294,14 +294,14 @@ async def test_editing_a_result_is_checked_then_completes_on_a_branch_with_its_r
     assert info.status == "completed" and info.branched_from == last.id
 
 
-async def test_resume_from_a_checkpoint_unchanged(session: Session) -> None:
+async def test_branch_from_a_checkpoint_unchanged(session: Session) -> None:
     run_id = await session.complete()
     answer = session.answer_checkpoint(run_id, "resources")
     app = session.app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_history(pilot, run_id)
         await select(pilot, screen, answer.id)
-        await pilot.press("r")
+        await pilot.press("b")
         await until(pilot, lambda: question_shown(app.screen), "the next question")
         new = app.screen.run_id
         assert prompt(app.screen) == (
@@ -314,7 +314,7 @@ async def test_resume_from_a_checkpoint_unchanged(session: Session) -> None:
     assert len(session.ckptr.checkpoints[run_id]) == 9
 
 
-async def test_resume_from_the_command_palette_and_escape_goes_to_the_sessions(
+async def test_branch_from_the_command_palette_and_escape_goes_to_the_sessions(
     session: Session,
 ) -> None:
     run_id = await session.complete()
@@ -324,11 +324,11 @@ async def test_resume_from_the_command_palette_and_escape_goes_to_the_sessions(
         screen = await open_history(pilot, run_id)
         await select(pilot, screen, answer.id)
         ids = {b.id for b in HistoryScreen.BINDINGS}  # type: ignore[union-attr]
-        assert ids == {"history.edit", "history.resume", "history.open", "history.compare",
+        assert ids == {"history.edit", "history.branch", "history.open", "history.compare",
                        "history.technical", "history.answers", "history.back"}
         await pilot.press("ctrl+p")
-        await pilot.press(*"resume from")
-        await until(pilot, lambda: "Resume from here" in rendered_palette(app), "the command")
+        await pilot.press(*"branch from")
+        await until(pilot, lambda: "Branch from here" in rendered_palette(app), "the command")
         await pilot.press("enter")
         await until(pilot, lambda: question_shown(app.screen), "the next question")
         assert prompt(app.screen) == (

@@ -296,7 +296,7 @@ async def test_escape_goes_to_the_sessions_past_the_screens_of_other_branches(sq
         assert screen.form is not None and screen.form.values() == {"resources": "typed, not sent"}
         await pilot.press("ctrl+t")  # the history, then a branch from the first answer
         await until(pilot, lambda: tree_shown(app.screen))
-        await pilot.press("r")
+        await pilot.press("b")
         await until(pilot, lambda: app.screen is not screen and question_shown(app.screen))
         await pilot.press("escape")
         await home(pilot)

@@ -76,7 +76,7 @@ class HistoryScreen(HitlScreen[None]):
                 tooltip="The questions and answers, who gave them and when"),
         Binding("e", "edit", "Edit & branch", id="history.edit",
                 tooltip="Edit the checkpoint's output event and go on from it on a new branch"),
-        Binding("r", "resume", "Resume from here", id="history.resume",
+        Binding("b", "branch", "Branch from here", id="history.branch",
                 tooltip="Go on from the checkpoint unchanged, on a new branch"),
         Binding("o", "open_run", "Open run", id="history.open",
                 tooltip="Open the picked run at its question, or its review"),
@@ -98,7 +98,7 @@ class HistoryScreen(HitlScreen[None]):
             self.detail = detail
 
     class Branched(Message):
-        """A new run went on from a checkpoint (resume from here)."""
+        """A new run went on from a checkpoint (branch from here)."""
 
         def __init__(self, run: RunInfo) -> None:
             super().__init__()
@@ -301,7 +301,7 @@ class HistoryScreen(HitlScreen[None]):
         if run is not None:
             self._go(run, branched=True)
 
-    def action_resume(self) -> None:
+    def action_branch(self) -> None:
         row = self._selected()
         if row is None or self.busy:
             return

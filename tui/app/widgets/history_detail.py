@@ -135,7 +135,7 @@ def checkpoint_head(row: CheckpointRow) -> Text:
     if row.step == "human":
         head.append(f"by {who(row.author)}\n")
     head.append(f"run {row.run_id}\ncheckpoint {row.id}\n", style="dim")
-    head.append("e: edit its output and branch · r: resume from here", style="italic dim")
+    head.append("e: edit its output and branch · b: branch from here", style="italic dim")
     return head
 
 
