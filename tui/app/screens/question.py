@@ -178,7 +178,9 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
             self._working.stop()
             self._working = None
         if busy:
-            self._working = self.set_timer(WORKING_AFTER, lambda: self._say_working(True))
+            # A timer's tick is a message: one queued before busy ended must not
+            # say working after it, so it looks at busy when it comes.
+            self._working = self.set_timer(WORKING_AFTER, lambda: self._say_working(self.busy))
         else:
             self._say_working(False)
 
