@@ -203,7 +203,9 @@ def test_any_questionnaire_file_loads_or_is_left_out_alone_by_name(tmp_path: Pat
     def check(content: bytes) -> None:
         folder = tmp_path / f"case{next(cases)}"  # a new file each time: never a cached read
         folder.mkdir()
-        (folder / "good.toml").write_text(GOOD, encoding="utf-8")
+        # read first (files are read in name order), so a fuzzed file that takes
+        # its id, "good", is the one left out, by its own name
+        (folder / "0-good.toml").write_text(GOOD, encoding="utf-8")
         path = folder / "fuzz.toml"
         path.write_bytes(content)
         with bounded(f"reading {path}"):
