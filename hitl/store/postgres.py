@@ -229,7 +229,8 @@ class PostgresStore:
                     raise self._refused(exc) from None
                 continue
             except psycopg.Error as exc:
-                dead = conn is None or conn.closed
+                # a lost socket shows as broken before (or without) closed
+                dead = conn is None or conn.closed or conn.broken
                 self._give(conn, pooled)
                 conn = None  # given back before anything else is asked
                 if not dead:
