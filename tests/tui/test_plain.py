@@ -269,9 +269,12 @@ def _read_until(proc: subprocess.Popen[bytes], seen: bytearray, *markers: bytes)
 
 
 def _plain_process(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    # ctrl+c as at a terminal, even when the tests run in the background (a shell
+    # starts background jobs with SIGINT ignored, and children inherit that)
     return subprocess.Popen(
         [sys.executable, "-m", "tui.cli", "--plain", *args], stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
