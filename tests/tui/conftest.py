@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from hitl import SqliteStore
+from tests.tui.screen_data import Session, gather_session, utc_zone
 
 T0 = 1_767_225_600.0  # 2026-01-01 00:00 UTC
 
@@ -58,3 +59,15 @@ def flows_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "flows"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture
+def utc() -> Iterator[None]:
+    """Times on screen in UTC (the screens show local times)."""
+    yield from utc_zone()
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[Session]:
+    """A gather session built through the engine (tests/tui/screen_data.py)."""
+    yield from gather_session(tmp_path)

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from tests.tui.screen_data import Session, gather_session
+from tests.tui.screen_data import Session
 from tui.sessions.branches import run_branch_label
-
-
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    yield from gather_session(tmp_path)
 
 
 async def test_a_branch_says_its_number_and_what_it_changed(session: Session) -> None:

@@ -5,9 +5,6 @@ stores nothing until the person answers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from textual.widgets import ListView, Static, TextArea
 
@@ -15,11 +12,9 @@ from tests.tui.helpers import text_of
 from tests.tui.screen_data import (
     ANSWERS,
     Session,
-    gather_session,
     question_shown,
     rendered,
     until,
-    utc_zone,
 )
 from tests.tui.test_history import open_history, select
 from tui.app.screens.edit_event import EditEventScreen
@@ -32,14 +27,7 @@ SIZE = (100, 30)
 CHECK_IT = "Filled in from your answer on the earlier branch — check it."
 
 
-@pytest.fixture(autouse=True)
-def _utc() -> Iterator[None]:
-    yield from utc_zone()
-
-
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    yield from gather_session(tmp_path)
+pytestmark = pytest.mark.usefixtures("utc")  # times shown in UTC
 
 
 def on_screen(question: QuestionScreen) -> tuple[str, str, str, str]:

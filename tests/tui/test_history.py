@@ -5,7 +5,6 @@ going on from it on a new branch, edited or unchanged."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from textual.widgets import Static, Tree
@@ -16,13 +15,11 @@ from hitl import HUMAN, Context, step
 from tests.tui.screen_data import (
     ANSWERS,
     Session,
-    gather_session,
     question_shown,
     rendered,
     said,
     tree_shown,
     until,
-    utc_zone,
 )
 from tui.app.screens.edit_event import EditEventScreen
 from tui.app.screens.history import HistoryScreen
@@ -33,14 +30,7 @@ from tui.sessions.session_tree import CheckpointRow, RunRow
 SIZE = (100, 30)
 
 
-@pytest.fixture(autouse=True)
-def _utc() -> Iterator[None]:
-    yield from utc_zone()
-
-
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    yield from gather_session(tmp_path)
+pytestmark = pytest.mark.usefixtures("utc")  # times shown in UTC
 
 
 def walk(node: TreeNode) -> Iterator[TreeNode]:

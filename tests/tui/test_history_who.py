@@ -5,14 +5,11 @@ store; their names, markup and all, are shown as text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from textual.widgets import Static, Tree
 
 from hitl import WorkflowCheckpointer
-from tests.tui.screen_data import Session, gather_session, rendered, said, until, utc_zone
+from tests.tui.screen_data import Session, rendered, said, until
 from tests.tui.test_history import node_of, open_history, outline, select
 from tui.app.screens.compare import CompareScreen
 from tui.app.screens.history import HistoryScreen
@@ -23,14 +20,7 @@ BOB = "Bob [red]B[/red]"
 CY = "Cy [b]Ray[/b]"
 
 
-@pytest.fixture(autouse=True)
-def _utc() -> Iterator[None]:
-    yield from utc_zone()
-
-
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    yield from gather_session(tmp_path)
+pytestmark = pytest.mark.usefixtures("utc")  # times shown in UTC
 
 
 def as_(session: Session, author: str) -> WorkflowCheckpointer:

@@ -4,15 +4,12 @@ away or stack. At 110x32 the screens are as wide as before."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
 
 from tests.tui.helpers import question
-from tests.tui.screen_data import Session, gather_session, tree_shown, until, utc_zone
+from tests.tui.screen_data import tree_shown, until
 from tui.app import make_app
 from tui.app.screens.edit_event import EditEventScreen
 from tui.app.screens.home import HomeScreen
@@ -22,14 +19,7 @@ NARROW = (60, 20)
 WIDE = (110, 32)
 
 
-@pytest.fixture(autouse=True)
-def _utc() -> Iterator[None]:
-    yield from utc_zone()
-
-
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    yield from gather_session(tmp_path)
+pytestmark = pytest.mark.usefixtures("utc")  # times shown in UTC
 
 
 def on_screen(widget: Widget) -> bool:

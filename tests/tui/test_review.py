@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,12 @@ from textual.widgets import ListItem, ListView, Static
 from tests.tui.screen_data import (
     ANSWERS,
     Session,
-    gather_session,
     question_shown,
     rendered,
     said,
     toasts,
     tree_shown,
     until,
-    utc_zone,
 )
 from tui.app.screens.edit_event import EditEventScreen
 from tui.app.screens.home import HomeScreen
@@ -37,14 +34,7 @@ PROMPTS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _utc() -> Iterator[None]:
-    yield from utc_zone()
-
-
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    yield from gather_session(tmp_path)
+pytestmark = pytest.mark.usefixtures("utc")  # times shown in UTC
 
 
 async def open_review(pilot, run_id: str) -> ReviewScreen:
