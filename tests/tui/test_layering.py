@@ -132,7 +132,8 @@ def test_the_cli_never_imports_textual():
 
 def test_headless_commands_load_without_textual():
     code = (
-        "import sys, tui.cli, tui.cli.commands, tui.cli.plain, tui.sessions.summary,"
+        "import sys, tui.cli, tui.cli.commands, tui.cli.answer_commands, tui.cli.plain,"
+        "tui.sessions.summary,"
         "tui.sessions.export;"
         "print(sorted(m for m in ('textual', 'rich', 'tui.app') if m in sys.modules))"
     )

@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 
-from tui.cli import commands
+from tui.cli import answer_commands
 from tui.cli import plain as plain_mode
 from tui.cli.commands import USAGE, CommandError
 from tui.sessions.summary import Summaries, waiting_first
@@ -19,7 +19,7 @@ from tui.sessions.workspace import Workspace
 def cmd_new(ws: Workspace, args: argparse.Namespace) -> int:
     """``hitl new FLOW``: the UI on a new session of FLOW; with --answers, headless."""
     if args.answers is not None:
-        return commands.cmd_new(ws, args)
+        return answer_commands.cmd_new(ws, args)
     ws.workflow(args.flow)  # an unknown flow fails here, before the UI opens
     return open_ui(ws, flow=args.flow, plain=args.plain)
 
@@ -38,7 +38,7 @@ def cmd_resume(ws: Workspace, args: argparse.Namespace) -> int:
             )
         run = ws.find_run(waiting[0].run_id)
     if args.answers is not None:
-        return commands.cmd_answer(ws, argparse.Namespace(
+        return answer_commands.cmd_answer(ws, argparse.Namespace(
             run=run.run_id, set=None, answers=args.answers, json=args.json,
         ))
     ws.run_checkpointer(run)  # a flow no longer installed fails here, before the UI opens

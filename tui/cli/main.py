@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from flows.registry import UnknownFlow
 from hitl import HitlError, __version__
 from hitl.store.base import SESSION_STATUSES
-from tui.cli import audit, check, commands, launch
+from tui.cli import answer_commands, audit, check, commands, launch
 from tui.sessions.answering import AnswerError
 from tui.sessions.text import one_line
 from tui.sessions.workspace import Workspace
@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "answer", "answer the question a run waits on (--set or --answers)",
-        commands.cmd_answer, writes=True,
+        answer_commands.cmd_answer, writes=True,
         description=(
             "Answer the question RUN waits on, save the answer, and go on to the next\n"
             "question. Prints the run id, then the next question or the result.\n\n"

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from hitl import COMPLETED, FAILED, ConflictError, RunNotWaiting, WorkflowCheckpointer
 from hitl.lineage import answer_text
-from tui.cli import commands
+from tui.cli import answer_commands, commands
 from tui.cli.plain_io import Console, Stopped, ask_field
 from tui.sessions import run_view
 from tui.sessions.answering import refusal
@@ -206,4 +206,4 @@ class Session:
             self.con.say(f"The run is {status}.")
             return 0
         self.con.say()
-        return commands.report(self.ckptr, self.view.run_id, json=False)
+        return answer_commands.report(self.ckptr, self.view.run_id, json=False)
