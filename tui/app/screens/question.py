@@ -9,6 +9,11 @@ Every store read and write, and the flow's steps, run in a thread worker that
 posts :class:`QuestionScreen.Loaded` or a ``Problem`` back (``HitlScreen.work``).
 Answers are checked by the engine's own rules (``question.answered``) before
 they are sent, and the messages shown beside their fields.
+
+Over ~400 lines for a reason: what is left (showing, moving, answering, following
+the store) shares the screen's view, busy state and workers. The parts that stand
+alone are apart: the forms in ``FormSlot`` (widgets/form_slot.py), the offer of
+typed text in ``OffersTyped`` (typed.py).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
@@ -46,6 +51,7 @@ from tui.app.text import plain
 from tui.app.widgets.answer_form import AnswerForm
 from tui.app.widgets.answers_panel import AnswersPanel
 from tui.app.widgets.footer import Footer
+from tui.app.widgets.form_slot import FormSlot
 from tui.app.widgets.typed_offer import TypedOffer
 from tui.sessions import run_view
 from tui.sessions.branching import question_key
@@ -132,8 +138,6 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
         self.offer: tuple[Typed, run_view.AnsweredElsewhere] | None = None
         """What was typed into a question answered elsewhere, offered until chosen."""
         self._bindings_state: tuple[bool, bool] | None = None
-        self._forms: dict[tuple[str, ...], AnswerForm] = {}
-        self._shown_form: AnswerForm | None = None
         self.panel_pending = False
         """True from a redraw until the side panel shows the same run."""
 
@@ -152,7 +156,7 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
                 yield Static("", id="question-note")
                 yield TypedOffer(id="typed-offer")
                 yield Static(plain("Loading…"), id="question-prompt")
-                yield Vertical(id="form-slot")
+                yield FormSlot(id="form-slot")
                 with Horizontal(id="question-actions"):
                     yield Button("‹ Back", id="back-button", compact=True)
                     yield Button(
@@ -325,10 +329,15 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
     @property
     def form(self) -> AnswerForm | None:
         """The form on screen (others of other shapes may be mounted, hidden)."""
-        return self._shown_form
+        return self.query_one(FormSlot).form
 
     def _form(self) -> AnswerForm | None:
-        return self._shown_form
+        return self.form
+
+    async def _form_for(
+        self, event: InputRequiredEvent, values: dict[str, Any] | None
+    ) -> AnswerForm:
+        return await self.query_one(FormSlot).form_for(event, values)
 
     def _current(self) -> Shown | None:
         view = self.view
@@ -358,7 +367,7 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
         bar = self.query_one(ProgressBar)
         bar.update(total=view.total, progress=min(number - 1, view.total) if shown else view.total)
         if shown is None:
-            await self._drop_forms()
+            await self.query_one(FormSlot).drop()
             self._show_stopped(view, prompt, note)
         else:
             prompt.update(plain(shown.event.message))
@@ -400,32 +409,6 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
                 view.answers, viewing=self._viewing, pending=view.question,
             )
         self.panel_pending = False
-
-    async def _form_for(
-        self, event: InputRequiredEvent, values: dict[str, Any] | None
-    ) -> AnswerForm:
-        """A form showing ``event``: one already mounted for a question of the same
-        shape, loaded anew, else a new one. Forms are kept (hidden) by shape, so a
-        questionnaire that mixes kinds mounts each kind of form once."""
-        slot = self.query_one("#form-slot", Vertical)
-        shape = AnswerForm.shape(event)
-        form = self._forms.get(shape)
-        if form is None or not form.load(event, values=values):
-            if form is not None:
-                await form.remove()
-            form = AnswerForm(event, values=values)
-            self._forms[shape] = form
-            await slot.mount(form)
-        for other in self._forms.values():
-            if other.display != (other is form):
-                other.display = other is form
-        self._shown_form = form
-        return form
-
-    async def _drop_forms(self) -> None:
-        await self.query_one("#form-slot", Vertical).remove_children()
-        self._forms.clear()
-        self._shown_form = None
 
     def _show_stopped(self, view: RunView, prompt: Static, note: Static) -> None:
         if view.status == FAILED:
