@@ -47,7 +47,7 @@ import time
 from pathlib import Path
 
 from hitl import COMPLETED, SqliteStore
-from hitl.store.sqlite import WAL_PAGES
+from hitl.store.sqlite_file import WAL_PAGES
 from tests.perf._common import (
     STEPS_PER_QUESTIONNAIRE,
     FlushCounter,
