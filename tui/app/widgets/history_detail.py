@@ -93,15 +93,13 @@ def result_body(event: Event | None) -> Content:
 
 
 def branch_head(session: SessionTree, run: RunRow, styles: Mapping[str, str]) -> Text:
-    head = Text()
     label = session.label(run.run_id)
-    head.append(label[:1].upper() + label[1:], style="bold")
-    head.append("\n")
-    head.append(run.status, style=styles.get(run.status, "bold"))
     answers = sum(1 for c in run.checkpoints if c.is_answer)
-    head.append(f" · {answers} answer{'s' if answers != 1 else ''} on this branch")
-    head.append("\no: open it · c: compare it with another branch", style="italic dim")
-    return head
+    return _run_head(
+        label[:1].upper() + label[1:], run, styles,
+        f"{answers} answer{'s' if answers != 1 else ''} on this branch",
+        "o: open it · c: compare it with another branch",
+    )
 
 
 def branch_body(session: SessionTree, run: RunRow) -> Text:
@@ -125,6 +123,18 @@ def branch_body(session: SessionTree, run: RunRow) -> Text:
     return body
 
 
+def _run_head(
+    title: str, run: RunRow, styles: Mapping[str, str], count: str, keys: str
+) -> Text:
+    """A run's head in either view: its name, its status and a count, the keys."""
+    head = Text()
+    head.append(f"{title}\n", style="bold")
+    head.append(run.status, style=styles.get(run.status, "bold"))
+    head.append(f" · {count}")
+    head.append(f"\n{keys}", style="italic dim")
+    return head
+
+
 # -- the technical view -------------------------------------------------------------------
 
 
@@ -140,13 +150,11 @@ def checkpoint_head(row: CheckpointRow) -> Text:
 
 
 def run_head(run: RunRow, styles: Mapping[str, str]) -> Text:
-    head = Text()
-    head.append(f"Run {run.run_id}\n", style="bold")
-    head.append(run.status, style=styles.get(run.status, "bold"))
     count = len(run.checkpoints)
-    head.append(f" · {count} checkpoint{'s' if count != 1 else ''}")
-    head.append("\no: open it", style="italic dim")
-    return head
+    return _run_head(
+        f"Run {run.run_id}", run, styles, f"{count} checkpoint{'s' if count != 1 else ''}",
+        "o: open it",
+    )
 
 
 def run_body(run: RunRow) -> Text:
