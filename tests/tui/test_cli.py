@@ -1062,3 +1062,97 @@ def test_a_step_that_fails_is_one_line_and_the_run_is_kept_failed(
     fails(hitl("answer", run_id, "--set", "word=again"),
           f"run {run_id} failed in a step (RuntimeError: cannot take 'hi'); "
           "there is no question to answer")
+
+
+class ServiceQuestion(InputRequiredEvent):
+    word: str = answer_field(label="Word")
+
+
+class ServiceReply(InputRequiredEvent):
+    verdict: str = answer_field(label="Verdict")
+
+
+class ServiceFlow(Workflow):
+    """Asks a word, hands it to a service that is down while $SERVICE_DOWN is set
+    (as the joke flow's model may be), then asks what to make of the reply."""
+
+    name = "service"
+
+    @step
+    async def ask(self, ev: StartEvent) -> ServiceQuestion:
+        return ServiceQuestion(word="", message="Say a word")
+
+    @step
+    async def call(self, ev: ServiceQuestion) -> ServiceReply:
+        if os.environ.get("SERVICE_DOWN"):
+            raise RuntimeError("the service is down")
+        return ServiceReply(verdict="", message=f"The service says {ev.word.upper()}: fine?")
+
+    @step
+    async def done(self, ev: ServiceReply) -> StopEvent:
+        return StopEvent(result={"verdict": ev.verdict})
+
+
+@pytest.fixture
+def failed_run(hitl, write, monkeypatch: pytest.MonkeyPatch):
+    """Start a run of the service flow whose step fails (the service is down), and
+    bring the service back up; the run's id."""
+    flow, real, installed = ServiceFlow(), Workspace.workflow, Workspace.workflows
+    monkeypatch.setattr(
+        Workspace, "workflow", lambda ws, name: flow if name == "service" else real(ws, name),
+    )
+    monkeypatch.setattr(
+        Workspace, "workflows", property(lambda ws: {**installed.fget(ws), "service": flow}),
+    )
+
+    def start() -> str:
+        monkeypatch.setenv("SERVICE_DOWN", "1")
+        result = hitl("new", "service", "--answers", write({"word": "hi"}))
+        fails(result, "failed in a step: RuntimeError: the service is down")
+        monkeypatch.delenv("SERVICE_DOWN")
+        return result.lines[0]
+
+    return start
+
+
+def test_resume_without_a_run_goes_on_with_a_failed_run_changed_last(
+    hitl, ui, write, failed_run
+) -> None:
+    new_run(hitl, write)  # waiting, changed before the run that fails
+    run_id = failed_run()
+    assert [s["status"] for s in hitl("list", "--json").json] == ["failed", "waiting"]
+    assert hitl("resume").code == 0
+    assert [c["open_run"] for c in ui] == [run_id]
+
+
+def test_resume_runs_a_failed_step_again_line_by_line_and_with_answers(
+    hitl, ui, write, failed_run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_id = failed_run()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    result = hitl("--plain", "resume")
+    assert result.code == 0, result
+    assert "The service says HI: fine?" in result.out
+    assert hitl("show", run_id, "--json").json["status"] == "waiting"
+
+    run_id = failed_run()
+    result = hitl("resume", "--answers", write({"verdict": "yes"}))
+    assert result.code == 0, result
+    assert result.lines[:2] == [run_id, "Completed: 2 questions answered."]
+    assert ui == []
+
+
+def test_resume_with_answers_reports_a_failed_run_that_then_goes_on_to_its_end(
+    hitl, write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens there
+    result = hitl("new", "joke", "--answers", write({"topic": "cats"}))
+    run_id = result.lines[0]
+    fails(result, "cannot reach the language model server at http://127.0.0.1:9/v1")
+    fails(hitl("answer", run_id, "--set", "topic=dogs"),
+          f"there is no question to answer (hitl resume {run_id} runs the step again)")
+    monkeypatch.delenv("OPENAI_BASE_URL")  # the offline stand-in answers now
+    result = hitl("resume", "--answers", write({}))
+    assert result.code == 0, result
+    assert result.lines[:2] == [run_id, "Completed: 1 question answered."]
+    assert hitl("show", run_id, "--json").json["status"] == "completed"

@@ -69,7 +69,9 @@ def cmd_new(ws: Workspace, args: argparse.Namespace) -> int:
     return _answer(ckptr, handler.run_id, answers, text=False, source=source, json=args.json)
 
 
-def cmd_answer(ws: Workspace, args: argparse.Namespace) -> int:
+def cmd_answer(ws: Workspace, args: argparse.Namespace, *, resume: bool = False) -> int:
+    """``hitl answer RUN``; with ``resume`` (``hitl resume RUN --answers FILE``), a
+    failed run's step runs again first, as ctrl+r does in the UI."""
     run = ws.find_run(args.run)
     ckptr = ws.run_checkpointer(run)
     if args.answers is not None:
@@ -78,7 +80,13 @@ def cmd_answer(ws: Workspace, args: argparse.Namespace) -> int:
     else:
         values, source, text = parse_sets(args.set or []), "--set", True
     check_answers(ckptr.workflow, values, text=text, source=source if not text else "")
-    _ready_to_answer(ckptr, run.run_id)
+    if _ready_to_answer(ckptr, run.run_id, failed=resume):  # the run went on to its end
+        if not args.json:
+            out(run.run_id)
+        if values:
+            names = ", ".join(values)
+            print(visible(f"hitl: note: {source}: not asked, not used: {names}"), file=sys.stderr)
+        return report(ckptr, run.run_id, json=args.json)
     pending = ckptr.pending_question(run.run_id)  # None: another writer moves it on now
     wanted = type(pending[1]).answer_rules if pending is not None else {}
     if not values and wanted:
@@ -94,19 +102,22 @@ def cmd_answer(ws: Workspace, args: argparse.Namespace) -> int:
     return _answer(ckptr, run.run_id, values, text=text, source=source, json=args.json)
 
 
-def _ready_to_answer(ckptr: WorkflowCheckpointer, run_id: str) -> None:
+def _ready_to_answer(ckptr: WorkflowCheckpointer, run_id: str, *, failed: bool = False) -> bool:
     """Make sure the run waits on a question, or is moving on from an answer another
     writer just gave (answering then names each answer as not stored, and why):
-    resume one a crash cut off; else say why not."""
+    resume one a crash cut off (with ``failed``, one whose step failed too); else say
+    why not. True when resuming took the run to its end: nothing is left to answer."""
     info = ckptr.get_run(run_id)
-    if info.interrupted:
+    if info.interrupted or (failed and info.status == FAILED):
         go(ckptr.resume(run_id))
         info = ckptr.get_run(run_id)
+        if info.status == COMPLETED:
+            return True
     if ckptr.pending_question(run_id) is not None:
-        return
+        return False
     info = ckptr.get_run(run_id)  # read after: another writer may have moved it meanwhile
     if info.status == WAITING or (info.status == RUNNING and not info.interrupted):
-        return
+        return False
     if info.status == COMPLETED:
         raise CommandError(
             f"run {run_id} is completed: there is no question to answer "
@@ -115,7 +126,7 @@ def _ready_to_answer(ckptr: WorkflowCheckpointer, run_id: str) -> None:
     if info.status == FAILED:
         raise CommandError(
             f"run {run_id} failed in a step ({one_line(info.error or '')}); "
-            "there is no question to answer"
+            f"there is no question to answer (hitl resume {run_id} runs the step again)"
         )
     raise CommandError(f"run {run_id} has no question pending (it is {status_of(info)})")
 

@@ -9,10 +9,11 @@ import argparse
 import os
 import sys
 
+from hitl import FAILED
 from tui.cli import answer_commands
 from tui.cli import plain as plain_mode
 from tui.cli.commands import USAGE, CommandError
-from tui.sessions.summary import Summaries, waiting_first
+from tui.sessions.summary import GOES_ON, Summaries, waiting_first
 from tui.sessions.workspace import Workspace
 
 
@@ -24,23 +25,28 @@ def cmd_new(ws: Workspace, args: argparse.Namespace) -> int:
     return open_ui(ws, flow=args.flow, plain=args.plain)
 
 
+RESUMABLE = (*GOES_ON, FAILED)
+"""The runs ``hitl resume`` without RUN goes on with, the one changed last: those
+waiting or interrupted, and a failed one (resuming runs its failed step again)."""
+
+
 def cmd_resume(ws: Workspace, args: argparse.Namespace) -> int:
-    """``hitl resume [RUN]``: the UI at RUN, or at the latest run that waits;
-    with --answers, answer headless instead."""
+    """``hitl resume [RUN]``: the UI at RUN, or at the latest run that waits, was
+    interrupted or failed; with --answers, answer headless instead."""
     if args.run is not None:
         run = ws.find_run(args.run)
     else:
-        waiting = waiting_first(Summaries(ws.store, ws.workflows), 1)
-        if not waiting:
+        latest = waiting_first(Summaries(ws.store, ws.workflows), 1, RESUMABLE)
+        if not latest:
             raise CommandError(
-                "nothing to resume: no run is waiting (hitl list shows the sessions; "
-                "hitl new FLOW starts one)"
+                "nothing to resume: no run is waiting, interrupted or failed "
+                "(hitl list shows the sessions; hitl new FLOW starts one)"
             )
-        run = ws.find_run(waiting[0].run_id)
+        run = ws.find_run(latest[0].run_id)
     if args.answers is not None:
         return answer_commands.cmd_answer(ws, argparse.Namespace(
             run=run.run_id, set=None, answers=args.answers, json=args.json,
-        ))
+        ), resume=True)
     ws.run_checkpointer(run)  # a flow no longer installed fails here, before the UI opens
     return open_ui(ws, run=run.run_id, plain=args.plain)
 

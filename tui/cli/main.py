@@ -117,8 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
         "resume", "open the terminal UI at a run's pending question", launch.cmd_resume,
         writes=True,
         description=(
-            "Open the terminal UI at RUN's pending question; without RUN, at the latest\n"
-            "run that waits (or that a crash interrupted). With --answers FILE, answer\n"
+            "Open the terminal UI at RUN's pending question; without RUN, at the run\n"
+            "changed last that waits, that a crash interrupted or whose step failed. A\n"
+            "step a crash cut off runs again at once; a failed one with ctrl+r in the UI,\n"
+            "and at once line by line (--plain) or with --answers FILE, which answers\n"
             "headless instead, as hitl answer does."
         ),
     )

@@ -55,7 +55,11 @@ def run(ws: Workspace, *, flow: str | None = None, run_id: str | None = None,
         return Session(ws, con, ckptr, run_view.start(ckptr), started=True).go()
     ckptr = ws.run_checkpointer(ws.find_run(run_id))
     view = run_view.load_run(ckptr, run_id)
-    if run_view.needs_resume(view):
+    if view.status == FAILED:  # going on runs the failed step again, as ctrl+r does in the UI
+        con.say(f"A step of this flow failed: {one_line(view.error or 'no reason recorded')}")
+        con.say("Running it again; your answers are kept.")
+        view = run_view.resume(ckptr, run_id)  # failing again, it stays failed: finish says so
+    elif run_view.needs_resume(view):
         view = run_view.resume(ckptr, run_id)
     return Session(ws, con, ckptr, view).go()
 

@@ -173,11 +173,18 @@ class Summaries:
         )  # fmt: skip
 
 
-def waiting_first(summaries: Summaries, limit: int) -> list[SessionSummary]:
-    """The latest ``limit`` sessions a person can go on with: waiting on a question,
-    or interrupted (a crash cut a step off), the latest first."""
+GOES_ON = (WAITING, INTERRUPTED)
+"""Sessions a person can go on with at a question: waiting on one, or interrupted
+(a crash cut a step off, run again on resume)."""
+
+
+def waiting_first(
+    summaries: Summaries, limit: int, statuses: tuple[str, ...] = GOES_ON
+) -> list[SessionSummary]:
+    """The latest ``limit`` sessions in ``statuses`` (those a person can go on with
+    at a question unless told), the latest first."""
     found = [
-        s for status in (WAITING, INTERRUPTED)
+        s for status in statuses
         for s in summaries.page(status=status, limit=limit).summaries
     ]  # fmt: skip
     found.sort(key=lambda s: s.updated_at, reverse=True)
