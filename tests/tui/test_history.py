@@ -12,6 +12,9 @@ from textual.widgets.tree import TreeNode
 
 from flows.gather import ApproachEvent, GatherFlow, ResourcesEvent
 from hitl import HUMAN, Context, step
+from tests.tui.helpers import answer as answer_with
+from tests.tui.helpers import question as asked
+from tests.tui.helpers import text_of
 from tests.tui.screen_data import (
     ANSWERS,
     Session,
@@ -284,24 +287,75 @@ async def test_editing_a_result_is_checked_then_completes_on_a_branch_with_its_r
     assert info.status == "completed" and info.branched_from == last.id
 
 
-async def test_branch_from_a_checkpoint_unchanged(session: Session) -> None:
+async def test_branch_from_a_checkpoint_unchanged_is_stored_at_its_first_answer(
+    session: Session,
+) -> None:
     run_id = await session.complete()
     answer = session.answer_checkpoint(run_id, "resources")
+    before = session.counts()
     app = session.app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_history(pilot, run_id)
         await select(pilot, screen, answer.id)
         await pilot.press("b")
-        await until(pilot, lambda: question_shown(app.screen), "the next question")
-        new = app.screen.run_id
-        assert prompt(app.screen) == (
-            "What approach will you take?")
+        question = await asked(pilot)
+        new = question.run_id
+        assert prompt(question) == "What approach will you take?"
+        assert text_of(question.query_one("#branch-label", Static)) == (
+            "new branch · kept when you answer")
+        assert session.counts() == before  # looked at, not answered: nothing stored yet
+        await answer_with(pilot, "")  # the earlier branch's answer, filled in, as it was
+        await asked(pilot, 4)
+        assert text_of(question.query_one("#branch-label", Static)) == (
+            "branch 2 of 2 · no answer changed yet")
     info = session.ckptr.get_run(new)
     assert info.branched_from == answer.id and info.status == "waiting"
     steps = [c.last_completed_step for c in session.ckptr.checkpoints[new]]
-    assert steps == ["gather_resources"]  # no edit: the stored answer went on as it was
-    assert session.ckptr.checkpoints[new][0].input_event.resources == ANSWERS["resources"]
+    assert steps == ["gather_resources", HUMAN, "gather_approach"]  # the steps ran once
+    first = session.ckptr.checkpoints[new][0]
+    assert first.input_event.resources == ANSWERS["resources"]  # no edit: as it was
+    assert session.ckptr.checkpoints[new][1].output_event.approach == ANSWERS["approach"]
     assert len(session.ckptr.checkpoints[run_id]) == 9
+
+
+async def test_branch_from_here_left_unanswered_leaves_no_branch(session: Session) -> None:
+    run_id = await session.complete()
+    answer = session.answer_checkpoint(run_id, "resources")
+    before = session.counts()
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_history(pilot, run_id)
+        await select(pilot, screen, answer.id)
+        await pilot.press("b")
+        await asked(pilot)
+        await pilot.press("ctrl+t")  # the history of the run it came from: no new branch there
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen)
+                    and app.screen is not screen and tree_shown(app.screen), "the history")
+        shown = outline(app.screen.query_one(Tree))
+        assert shown[0] == "● the only branch · completed"  # one run: nothing to number
+        assert not any("branch" in line for line in shown[1:])
+        await pilot.press("escape")  # back to the new branch's question...
+        await asked(pilot)
+        await pilot.press("escape")  # ...and to the sessions, as its footer says
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+    assert session.counts() == before
+
+
+async def test_branch_from_the_result_says_there_is_nothing_to_go_on_to(
+    session: Session,
+) -> None:
+    run_id = await session.complete()
+    result = session.ckptr.checkpoints[run_id][-1]
+    assert type(result.output_event).__name__ == "StopEvent"
+    before = session.counts()
+    app = session.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_history(pilot, run_id)
+        await select(pilot, screen, result.id)
+        await pilot.press("b")
+        await until(pilot, lambda: said(app, "The run ended at this checkpoint"), "the note")
+        assert app.screen is screen
+    assert session.counts() == before
 
 
 async def test_branch_from_the_command_palette_and_escape_goes_to_the_sessions(

@@ -36,9 +36,11 @@ def on_screen(widget: Widget) -> bool:
 
 
 def keys_on_screen(pilot: Pilot) -> list[str]:
-    """The footer's keys a person can read in full, left to right."""
+    """The footer's keys a person can read in full, left to right: each one's
+    description, or its key where it has none (the palette's, when narrow)."""
     keys = [k for k in pilot.app.screen.query("Footer FooterKey") if on_screen(k)]
-    return [k.description for k in sorted(keys, key=lambda k: k.region.x)]  # type: ignore[attr-defined]
+    return [k.description or k.key_display  # type: ignore[attr-defined]
+            for k in sorted(keys, key=lambda k: k.region.x)]
 
 
 async def test_the_question_keeps_its_buttons_and_keys_when_narrow(sqlite, fixed) -> None:
@@ -52,14 +54,14 @@ async def test_the_question_keeps_its_buttons_and_keys_when_narrow(sqlite, fixed
         await pilot.resize_terminal(*NARROW)
         await until(pilot, lambda: "Quit" in keys_on_screen(pilot), "the narrow footer")
         assert not panel.display  # folded away: the question has the width
-        assert keys_on_screen(pilot) == ["Continue", "Sessions", "Quit", "palette"]  # no back yet
+        assert keys_on_screen(pilot) == ["Continue", "Sessions", "Quit", "^p"]  # no back yet
         for number in (1, 2):  # long answers: a tall box, taller than the screen's room
             screen = await question(pilot, number)
             assert on_screen(screen.query_one("#continue-button"))
             assert on_screen(screen.query_one("#back-button"))
             await pilot.press(*"An answer", "enter")
         await question(pilot, 3)
-        assert keys_on_screen(pilot) == ["Continue", "Back", "Sessions", "Quit", "palette"]
+        assert keys_on_screen(pilot) == ["Continue", "Back", "Sessions", "Quit", "^p"]
 
 
 async def test_home_review_history_and_edit_keep_their_keys_when_narrow(session) -> None:
@@ -68,13 +70,13 @@ async def test_home_review_history_and_edit_keep_their_keys_when_narrow(session)
     async with app.run_test(size=NARROW) as pilot:
         await until(pilot, lambda: isinstance(app.screen, HomeScreen) and "Quit"
                     in keys_on_screen(pilot), "home")
-        assert keys_on_screen(pilot) == ["Continue", "New", "Filter", "Quit", "palette"]
+        assert keys_on_screen(pilot) == ["Continue", "New", "Filter", "Quit", "^p"]
 
         app.open_review(run_id)
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen)
                     and app.screen.query(AnswerItem), "the review")
         await until(pilot, lambda: "Quit" in keys_on_screen(pilot), "the review's keys")
-        assert keys_on_screen(pilot) == ["Edit", "Markdown", "Back", "Quit", "palette"]
+        assert keys_on_screen(pilot) == ["Edit", "Markdown", "Back", "Quit", "^p"]
 
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, EditEventScreen), "the edit dialog")
@@ -89,7 +91,7 @@ async def test_home_review_history_and_edit_keep_their_keys_when_narrow(session)
         await until(pilot, lambda: tree_shown(app.screen), "the history")
         history = app.screen
         await until(pilot, lambda: "Quit" in keys_on_screen(pilot), "the history's keys")
-        assert keys_on_screen(pilot) == ["Edit & branch", "Back", "Quit", "palette"]
+        assert keys_on_screen(pilot) == ["Edit & branch", "Branch from here", "Back", "Quit", "^p"]
         tree, detail = history.query_one("#history-tree"), history.query_one("#history-detail")
         assert tree.region.width >= 56 and detail.region.width >= 56  # stacked, full width
         assert tree.region.bottom <= detail.region.y

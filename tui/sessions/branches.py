@@ -18,7 +18,10 @@ NOTHING_CHANGED = "no answer changed yet"
 
 def branch_label(number: int, count: int, change: str = "") -> str:
     """ "branch 2 of 3 · objective changed"; "branch 1 of 3 · the first" for a
-    session's first run (no change to tell)."""
+    session's first run (no change to tell); "the only branch" for a session of
+    one run, which has no other to count or compare it with."""
+    if count <= 1:
+        return "the only branch"
     label = f"branch {number} of {count}"
     return f"{label} · {change or 'the first'}"
 

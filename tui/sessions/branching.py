@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hitl import InputRequiredEvent, RunInfo, WorkflowCheckpointer
+from hitl import WAITING, InputRequiredEvent, RunInfo, WorkflowCheckpointer
 from hitl.lineage import standing_answers
 from tui.sessions import branches
 from tui.sessions.branches import NOTHING_CHANGED
@@ -49,12 +49,15 @@ def branch(
 
 
 def preview(ckptr: WorkflowCheckpointer, checkpoint_id: str) -> RunInfo:
-    """Go on from ``checkpoint_id`` unchanged on a new branch that is not stored
-    (``store_checkpoints=False``) until :func:`keep` keeps it: "branch from
-    here" before the person has answered or edited anything."""
+    """"Branch from here": go on from ``checkpoint_id`` unchanged on a new branch
+    that is not stored (``store_checkpoints=False``) while it waits on its first
+    question, so that looking around leaves nothing behind; :func:`keep` stores
+    it when the person answers. A branch that completes or fails at once (there
+    is nothing to answer) is kept at once, as :func:`branch` keeps it."""
     handler = ckptr.run_from(ckptr.get_checkpoint(checkpoint_id), store_checkpoints=False)
     drive(handler)
-    return ckptr.get_run(handler.run_id)
+    info = ckptr.get_run(handler.run_id)
+    return info if info.status == WAITING else ckptr.keep(info.run_id)
 
 
 def keep(ckptr: WorkflowCheckpointer, run_id: str) -> None:

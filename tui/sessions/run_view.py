@@ -16,6 +16,7 @@ from typing import Any
 
 from hitl import HUMAN, WAITING, InputRequiredEvent, WorkflowCheckpointer
 from hitl.lineage import answer_text, standing_answers
+from tui.sessions import branching
 from tui.sessions.branching import Fork, branch, fork_of
 from tui.sessions.driving import drive
 from tui.sessions.summary import INTERRUPTED, status_of
@@ -92,12 +93,23 @@ def load_run(ckptr: WorkflowCheckpointer, run_id: str) -> RunView:
     )
 
 
-def answer(ckptr: WorkflowCheckpointer, run_id: str, at: str, values: dict[str, Any]) -> RunView:
+def answer(
+    ckptr: WorkflowCheckpointer, run_id: str, at: str, values: dict[str, Any],
+    *, keep: bool = False,
+) -> RunView:
     """Answer the question asked at checkpoint ``at`` and go on.
 
+    ``keep`` first stores a branch not stored yet (:func:`branching.preview`,
+    "branch from here"), once the answer passed the question's rules: a branch
+    is made when the person first answers in it.
     ``ConflictError`` or ``RunNotWaiting`` when the run moved on elsewhere;
     ``pydantic.ValidationError`` (nothing stored) for an answer that breaks the rules.
     """
+    if keep:
+        pending = ckptr.pending_question(run_id)
+        if pending is not None:
+            pending[1].answered(values)  # its rules first: a refused answer keeps nothing
+        branching.keep(ckptr, run_id)
     handler = ckptr.answer(run_id, at=at, **values)
     drive(handler)
     return load_run(ckptr, run_id)

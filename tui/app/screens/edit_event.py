@@ -158,4 +158,4 @@ def go_to_run(app: App[Any], run: RunInfo) -> None:
         )
         hitl.open_history(run.run_id)
     else:  # waiting; or interrupted, which the question screen resumes
-        hitl.open_question(run.run_id)
+        hitl.open_question(run.run_id, run.flow)

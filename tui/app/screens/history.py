@@ -8,7 +8,9 @@ technical view: every checkpoint with its step and event types, and its input
 event, output event and saved state as JSON. From a checkpoint a person can
 edit its output event (a validated form; the engine refuses a bad edit and
 nothing is stored) and go on from there on a new branch, or go on from it
-unchanged. ``c`` on two branches, one after the other, compares their answers.
+unchanged (``b``: the branch is stored when its first question is answered,
+so looking around leaves no empty branch behind). ``c`` on two branches, one
+after the other, compares their answers.
 
 Every store read and write runs in a thread worker that posts a message back.
 Stored text is shown as text (rich ``Text``, Textual ``Content`` and its JSON
@@ -26,13 +28,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Header, Static, Tree
 
-from hitl import FAILED, RunInfo
+from hitl import FAILED, WAITING, RunInfo
 from tui.app.follow import StoreChanged
 from tui.app.screens.base import HitlScreen
 from tui.app.screens.compare import CompareScreen, Side
 from tui.app.screens.edit_event import EditEventScreen, go_to_run
 from tui.app.status import status_styles
 from tui.app.text import plain
+from tui.app.widgets.answers_panel import question_label
 from tui.app.widgets.footer import Footer
 from tui.app.widgets.history_detail import (
     answer_body,
@@ -45,7 +48,7 @@ from tui.app.widgets.history_detail import (
     run_head,
 )
 from tui.app.widgets.run_tree import Row, RunTree
-from tui.sessions.branching import branch
+from tui.sessions.branching import preview
 from tui.sessions.session_tree import (
     CheckpointDetail,
     CheckpointRow,
@@ -65,7 +68,7 @@ class HistoryScreen(HitlScreen[None]):
     AUTO_FOCUS = "#history-tree"
     PROBLEM_TITLE = "History"
 
-    NARROW_KEYS = ("history.edit", "history.back")
+    NARROW_KEYS = ("history.edit", "history.branch", "history.back")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "compare", "Compare", id="history.compare",
@@ -175,7 +178,10 @@ class HistoryScreen(HitlScreen[None]):
 
     def on_history_screen_branched(self, message: Branched) -> None:
         self.busy = False
-        self._go(message.run, branched=True)
+        run = message.run
+        # A branch waiting on its first question is not stored until answered: on
+        # return the history shows the run it came from, the checkpoint still picked.
+        self._go(run, branched=run.status != WAITING)
 
     def _go(self, run: RunInfo, *, branched: bool = False) -> None:
         """Leave for ``run``'s question or review; the tree is read again on return.
@@ -305,10 +311,18 @@ class HistoryScreen(HitlScreen[None]):
         row = self._selected()
         if row is None or self.busy:
             return
+        if row.output_type == "StopEvent":  # the result, or an edit of it: the run ended there
+            self.notify("The run ended at this checkpoint: there is nothing after it to go on "
+                        "to. Press e to change it, on a new branch.", title="Nothing to branch",
+                        markup=False)
+            return
         checkpoint_id = row.id
-        self.notify(f"Going on from checkpoint {row.seq} ({row.step_label}) on a new branch…",
+        where = (f"your answer to question {row.number} ({question_label(row.question)})"
+                 if row.is_answer and row.question is not None
+                 else f"checkpoint {row.seq} ({row.step_label})")
+        self.notify(f"Going on from {where} on a new branch, kept when you answer…",
                     markup=False)
-        self._work(lambda: self.Branched(branch(self._ckptr(), checkpoint_id)))
+        self._work(lambda: self.Branched(preview(self._ckptr(), checkpoint_id)))
 
     def action_open_run(self) -> None:
         data = self.query_one(RunTree).picked

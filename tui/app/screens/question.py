@@ -522,7 +522,13 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
         self.hitl.go_to_sessions()
 
     def action_history(self) -> None:
-        self.hitl.open_history(self.run_id)
+        """The session's history; from a branch not stored yet, the history of the
+        run it would branch from (the branch is in no history until answered)."""
+        fork = self.view.fork if self.view is not None else None
+        run_id = self.run_id
+        if fork is not None and not fork.saved and fork.earlier is not None:
+            run_id = fork.earlier
+        self.hitl.open_history(run_id)
 
     def action_reload(self) -> None:
         if self.busy:
@@ -562,7 +568,8 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
             at = view.question_checkpoint or ""
             self.hitl.drafts.pop(at, None)
             typed = Typed(shown.event, shown.number, values)
-            self._work(lambda: self._answer_job(ckptr_run, at, typed))
+            keep = view.fork is not None and not view.fork.saved  # made at its first answer
+            self._work(lambda: self._answer_job(ckptr_run, at, typed, keep=keep))
             return
         answer = view.answers[shown.answer_index]
         if answered.model_dump() == answer.event.model_dump():
@@ -574,11 +581,12 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
             branched=True,
         ))
 
-    def _answer_job(self, run_id: str, at: str, typed: Typed) -> Message:
-        """Send the answer; if someone else answered first, nothing is stored and
-        what was typed comes back to be offered."""
+    def _answer_job(self, run_id: str, at: str, typed: Typed, *, keep: bool) -> Message:
+        """Send the answer (``keep``: storing the branch first); if someone else
+        answered first, nothing is stored and what was typed comes back to be offered."""
         try:
-            return self.Loaded(run_view.answer(self._ckptr(), run_id, at, typed.values))
+            return self.Loaded(
+                run_view.answer(self._ckptr(), run_id, at, typed.values, keep=keep))
         except (ConflictError, RunNotWaiting):
             elsewhere = run_view.answered_elsewhere(self._ckptr(), run_id, at)
             if elsewhere is None:

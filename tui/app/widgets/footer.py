@@ -8,8 +8,8 @@ mount the same widgets again.
 
 Below the app's narrow breakpoint (the screen has the class ``-narrow``) the
 footer shows the keys a screen names in ``NARROW_KEYS`` (binding ids, in that
-order) and Quit, so they are never cut off; every key still works and is in the
-command palette.
+order) and Quit, closer together, so they are never cut off; every key still
+works and is in the command palette.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class Footer(TextualFooter):
     """A footer that keeps its keys until the screen's keys really change."""
 
     _shown: object = None
+    _wide_compact: bool | None = None
 
     def essential(self) -> tuple[str, ...] | None:
         """The binding ids shown on a narrow screen, in order (None: show all)."""
@@ -61,8 +62,14 @@ class Footer(TextualFooter):
         await super().recompose()
 
     def compose(self) -> Iterator[Widget]:
-        shown = list(super().compose())
         essential = self.essential()
+        if self._wide_compact is None:
+            self._wide_compact = self.compact  # as the screen made it
+        compact = essential is not None or self._wide_compact
+        if self.compact != compact:  # narrow: less space between keys, so Quit stays in view
+            self.set_reactive(TextualFooter.compact, compact)
+            self.set_class(compact, "-compact")
+        shown = list(super().compose())
         if essential is None:
             yield from shown
             return
@@ -72,7 +79,9 @@ class Footer(TextualFooter):
         # Textual's FooterKey (not exported) carries its binding's action
         keys = [k for k in shown if getattr(k, "action", None) in rank]
         yield from sorted(keys, key=lambda k: rank[k.action])
-        yield from (k for k in shown if k.has_class("-command-palette"))
+        for palette in (k for k in shown if k.has_class("-command-palette")):
+            palette.description = ""  # its key alone ("^p"): the room goes to the screen's keys
+            yield palette
 
     def on_resize(self) -> None:
         # the screen's breakpoint class may have changed: show the keys it calls for

@@ -95,10 +95,10 @@ def result_body(event: Event | None) -> Content:
 def branch_head(session: SessionTree, run: RunRow, styles: Mapping[str, str]) -> Text:
     label = session.label(run.run_id)
     answers = sum(1 for c in run.checkpoints if c.is_answer)
+    hint = "o: open it" + (" · c: compare it with another branch" if len(session.runs) > 1 else "")
     return _run_head(
         label[:1].upper() + label[1:], run, styles,
-        f"{answers} answer{'s' if answers != 1 else ''} on this branch",
-        "o: open it · c: compare it with another branch",
+        f"{answers} answer{'s' if answers != 1 else ''} on this branch", hint,
     )
 
 
