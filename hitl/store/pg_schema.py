@@ -30,7 +30,7 @@ from psycopg import errors as pg_errors
 
 from hitl.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LOCK_KEY = 0x6869746C  # "hitl": the advisory lock taken while the schema is made
 CHANNEL = "hitl"
 TOMBSTONES_KEPT = 10_000  # as MemoryStore: deleted sessions remembered for changes()
@@ -39,13 +39,24 @@ TABLES = ("hitl_store", "hitl_runs", "hitl_checkpoints", "hitl_sessions", "hitl_
 
 # Ids are compared as bytes (COLLATE "C"): run id order is code point order, as
 # Python sorts str, and the primary key answers prefix look-ups.
+#
+# A session's row is rewritten with a new change number on every write, so each
+# of its indexes takes a new entry each time (no update of it can be HOT): it has
+# two, its key and the change order that pages and changes() read newest first.
+# A page filtered by status or flow walks that order and skips what does not
+# match; the counts beside every page read all the rows anyway. (Schema 1 had
+# three more, on status and flow, that every append wrote too.)
+#
+# hitl_store's one row is rewritten by every write: each version stays on its page
+# until the page is pruned, and each write reads past them. A fillfactor of 10
+# has the page pruned once it is a tenth full, not when it is full.
 _TABLES = """
 CREATE TABLE hitl_store (
     one       boolean PRIMARY KEY DEFAULT true CHECK (one),
     version   integer NOT NULL,
     change    bigint NOT NULL DEFAULT 0,
     forgotten bigint NOT NULL DEFAULT 0
-);
+) WITH (fillfactor = 10);
 CREATE TABLE hitl_runs (
     n             bigint GENERATED ALWAYS AS IDENTITY,
     run_id        text COLLATE "C" PRIMARY KEY,
@@ -100,10 +111,6 @@ CREATE TABLE hitl_sessions (
     updated_at  double precision NOT NULL,
     change      bigint NOT NULL UNIQUE
 );
-CREATE INDEX hitl_sessions_by_status ON hitl_sessions (status, change) INCLUDE (lease_until);
-CREATE INDEX hitl_sessions_by_flow ON hitl_sessions (flow, change);
-CREATE INDEX hitl_sessions_by_flow_status
-    ON hitl_sessions (flow, status, change) INCLUDE (lease_until);
 CREATE TABLE hitl_deleted (
     change  bigint PRIMARY KEY,
     session text COLLATE "C" NOT NULL
@@ -210,14 +217,17 @@ END $$;
 """
 
 # hitl_append: NULL done; else the run's tip seq (-2: the run is not stored).
+# The session's row is written here, not by hitl_touch: one UPDATE with the
+# change number, from what the CAS on the run returned (schema 1 called
+# hitl_touch, which read the run again and upserted the row).
 _APPEND = """
-CREATE FUNCTION hitl_append(
+CREATE OR REPLACE FUNCTION hitl_append(
     p_id text, p_run text, p_parent text, p_seq integer, p_flow text, p_step text,
     p_input_type text, p_input text, p_output_type text, p_output text, p_state text,
     p_created double precision, p_author text,
     p_status text, p_owner text, p_lease double precision, p_title text, p_folded text
 ) RETURNS integer LANGUAGE plpgsql AS $$
-DECLARE s text; t integer;
+DECLARE s text; t integer; c bigint; r_title text; r_folded text; r_at double precision;
 BEGIN
     SELECT session INTO s FROM hitl_runs WHERE run_id = p_run;
     IF NOT FOUND THEN RETURN -2; END IF;
@@ -226,7 +236,8 @@ BEGIN
         owner = p_owner, lease_until = p_lease, updated_at = greatest(updated_at, p_created),
         title = coalesce(p_title, title),
         folded = CASE WHEN p_title IS NULL THEN folded ELSE p_folded END
-    WHERE run_id = p_run AND tip_seq = p_seq - 1;
+    WHERE run_id = p_run AND tip_seq = p_seq - 1
+    RETURNING title, folded, updated_at INTO r_title, r_folded, r_at;
     IF NOT FOUND THEN
         SELECT tip_seq INTO t FROM hitl_runs WHERE run_id = p_run;
         RETURN coalesce(t, -2);
@@ -235,7 +246,13 @@ BEGIN
                                   output_type, output, state, created_at, author)
     VALUES (p_id, p_run, p_parent, p_seq, p_flow, p_step, p_input_type, p_input,
             p_output_type, p_output, p_state, p_created, p_author);
-    PERFORM hitl_touch(s, p_run, true, NULL);
+    WITH n AS (UPDATE hitl_store SET change = change + 1 RETURNING change)
+    UPDATE hitl_sessions SET run_id = p_run, status = p_status, error = NULL, owner = p_owner,
+        lease_until = p_lease, title = r_title, folded = r_folded, updated_at = r_at,
+        change = n.change
+    FROM n WHERE session = s
+    RETURNING n.change INTO c;
+    PERFORM pg_notify('hitl', c::text);
     RETURN NULL;
 END $$;
 """
@@ -374,9 +391,17 @@ SCHEMA = [_TABLES, _TOUCH, _SETTLE, _CREATE_RUN, _APPEND, _SET_STATUS, _RENEW_LE
           _SET_TITLES, _DELETES]  # fmt: skip
 """What a new store is made of, in order; then ``hitl_store`` gets its one row."""
 
-MIGRATIONS: dict[int, list[str]] = {}
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        "DROP INDEX hitl_sessions_by_status",
+        "DROP INDEX hitl_sessions_by_flow",
+        "DROP INDEX hitl_sessions_by_flow_status",
+        "ALTER TABLE hitl_store SET (fillfactor = 10)",
+        _APPEND,
+    ],
+}
 """Version n -> the statements that take a store of version n to n + 1, run in one
-transaction with the version bump. Empty while there is one version."""
+transaction with the version bump."""
 
 
 def ensure(conn: Connection, *, name: str) -> None:

@@ -155,3 +155,12 @@ def shared(request: pytest.FixtureRequest, tmp_path: Path):
     assert k.spec is not None
     yield s, k.spec(s)
     s.close()
+
+
+@pytest.fixture
+def fresh_db(pg_server: pg.PgServer, request: pytest.FixtureRequest) -> str:
+    """A new, empty database of its own on ``pg_server`` (named after the test); its DSN."""
+    name = "t_" + "".join(ch for ch in request.node.name.lower() if ch.isalnum())[:50]
+    pg_server.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', database="postgres")
+    pg_server.create_database(name)
+    return pg_server.dsn(name)

@@ -63,14 +63,6 @@ def answered(ckptr: WorkflowCheckpointer, run_id: str) -> list[dict]:
     ]  # fmt: skip
 
 
-@pytest.fixture
-def fresh_db(pg_server: pg.PgServer, request: pytest.FixtureRequest) -> str:
-    name = "t_" + "".join(ch for ch in request.node.name.lower() if ch.isalnum())[:50]
-    pg_server.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', database="postgres")
-    pg_server.create_database(name)
-    return pg_server.dsn(name)
-
-
 @pytest.fixture(scope="module")
 def own_server() -> Iterator[pg.PgServer]:
     """A server of this module's own, to stop and cut at will."""

@@ -1,0 +1,85 @@
+"""A PostgreSQL store written by schema 1 opens with this hitl: migrated in one
+transaction, every run, answer, session, count and change kept, and it goes on.
+
+``tests/data/pg-store-v1.sql`` is pg_dump's text of a schema-1 store written by
+that release through its public API: gather sessions FIRST (with a branch that
+changed the resources), SECOND and DONE (completed), and one deleted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from flows.gather import GatherFlow
+from hitl import PostgresStore, StoreError, WorkflowCheckpointer
+from tests import pg
+
+V1 = Path(__file__).parent.parent / "data" / "pg-store-v1.sql"
+FIRST = "7e1ac3c9-6b7b-4b66-951d-0e1633919be1"
+BRANCH = "1cb50c0c-8519-43e4-9b3b-aaba4694105e"
+SECOND = "c31e0f96-4e96-4e3b-8257-703774a68751"
+GONE = "95749078-7156-48d5-bfeb-7e1c597f8ecd"
+DONE = "9f46c687-e63f-42bc-8592-7f80fd548553"
+LAST_CHANGE = 25
+
+
+@pytest.fixture
+def v1(pg_server: pg.PgServer, fresh_db: str) -> str:
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute(V1.read_text())
+    assert version(pg_server, fresh_db) == 1
+    return fresh_db
+
+
+def version(server: pg.PgServer, dsn: str) -> int:
+    return server.sql("SELECT version FROM hitl_store", database=dsn.rsplit("/", 1)[1])[0][0]
+
+
+async def test_a_schema_1_store_is_migrated_and_goes_on(pg_server, v1):
+    with PostgresStore(v1) as store:
+        assert version(pg_server, v1) == 2
+        ckptr = WorkflowCheckpointer(workflow=GatherFlow(), store=store)
+        runs = {r.run_id: r for r in ckptr.runs()}
+        assert list(runs) == [FIRST, BRANCH, SECOND, DONE]  # the order created, kept
+        assert [r.status for r in runs.values()] == ["waiting"] * 3 + ["completed"]
+        assert runs[BRANCH].session == FIRST
+        assert len(ckptr.checkpoints[FIRST]) == 5 and len(ckptr.checkpoints[DONE]) == 9
+        page = store.sessions(now=0.0)
+        assert [s.session for s in page.sessions] == [DONE, SECOND, FIRST]
+        assert (page.sessions[2].run_id, page.sessions[2].branches) == (BRANCH, 2)
+        assert [s.title for s in page.sessions] == ["Tidy", "Write the post-mortem", "Ship v3"]
+        waiting = store.sessions(now=0.0, status="waiting", flow="gather", limit=1)
+        assert [s.session for s in waiting.sessions] == [SECOND]
+        more = store.sessions(now=0.0, status="waiting", limit=1, cursor=waiting.cursor)
+        assert [s.session for s in more.sessions] == [FIRST]
+        assert [s.session for s in store.sessions(now=0.0, text="POST-MORTEM").sessions] == [SECOND]
+        counts = store.count_sessions(now=0.0)
+        assert (counts["waiting"], counts["completed"]) == (2, 1)
+        assert store.change_token() == LAST_CHANGE
+        since_start = store.changes(0)
+        assert since_start.complete and since_start.deleted == [GONE]
+        assert sorted(since_start.changed) == sorted([FIRST, SECOND, DONE])
+
+        await ckptr.answer(BRANCH, approach="Pair on it")
+        assert ckptr.pending_question(BRANCH) is not None
+        after = store.changes(LAST_CHANGE)
+        assert after.complete and after.changed == [FIRST] and after.deleted == []
+        assert store.sessions(now=0.0).sessions[0].session == FIRST
+    with PostgresStore(v1) as store:  # and opens again as schema 2
+        assert store.get_run(BRANCH).tip_seq == 3
+        assert store.get_session(FIRST).change == store.change_token()
+
+
+def test_a_migration_that_fails_changes_nothing(pg_server, v1):
+    db = v1.rsplit("/", 1)[1]
+    pg_server.sql("DROP INDEX hitl_sessions_by_flow", database=db)  # in the migration's way
+    with pytest.raises(StoreError, match="hitl_sessions_by_flow"):
+        PostgresStore(v1)
+    assert version(pg_server, v1) == 1
+    assert pg_server.sql("SELECT count(*) FROM hitl_runs", database=db) == [(4,)]
+    assert pg_server.sql(
+        "SELECT count(*) FROM pg_indexes WHERE indexname = 'hitl_sessions_by_status'", database=db
+    ) == [(1,)]  # the migration's first step was undone with the rest
