@@ -159,7 +159,7 @@ async def test_compare_two_branches_picked_one_after_the_other(session: Session)
         head = " ".join(rendered(compare.query_one("#compare-head", Static)).split())
         body = rendered(compare.query_one("#compare-rows", Static))
         assert head == ("Branch 1 of 3 · the first and branch 3 of 3 · resources changed "
-                        "4 of 4 answers differ, marked ●")
+                        "Of 4 answers: 2 changed, 2 only on branch 1; marked ●")
         assert body.splitlines() == [
             "What is your main objective?",
             "● Objective changed",
@@ -172,12 +172,12 @@ async def test_compare_two_branches_picked_one_after_the_other(session: Session)
             "  branch 3 (Bob [red]B[/red]): Four people",
             "",
             "What approach will you take?",
-            "● Approach changed",
+            "● Approach only on branch 1",
             "  branch 1 (Bob [red]B[/red]): Small steps",
             "  branch 3: not answered",
             "",
             "Any additional notes?",
-            "● Notes changed",
+            "● Notes only on branch 1",
             "  branch 1 (Bob [red]B[/red]): (no answer)",
             "  branch 3: not answered",
         ]

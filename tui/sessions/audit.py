@@ -124,10 +124,18 @@ class DiffRow:
     b: Any
     a_author: str | None
     b_author: str | None
+    in_a: bool = True
+    in_b: bool = True
+    """Whether each branch answered it (not: a question it did not reach)."""
 
     @property
     def changed(self) -> bool:
         return self.a != self.b
+
+    @property
+    def one_sided(self) -> bool:
+        """Answered on one branch only."""
+        return self.in_a != self.in_b
 
 
 class NotOneSession(HitlError):
@@ -152,7 +160,8 @@ def branch_diff(ckptr: WorkflowCheckpointer, run_a: str, run_b: str) -> list[Dif
         (av, aq, al, aa), (bv, bq, bl, ba) = (
             side.get(name, (None, "", "", None)) for side in sides
         )
-        rows.append(DiffRow(name, al or bl or name, aq or bq, av, bv, aa, ba))
+        rows.append(DiffRow(name, al or bl or name, aq or bq, av, bv, aa, ba,
+                            name in sides[0], name in sides[1]))
     return rows
 
 

@@ -2,8 +2,9 @@
 
 The answers each branch stands on (as ``hitl diff`` shows them, from
 :func:`tui.sessions.audit.branch_diff`), each with who gave it; a changed
-answer is marked and shows both sides, an answer both branches share shows
-once. Read in a thread worker; answers are shown as text, never as markup.
+answer is marked and shows both sides, one answered on one branch only says
+so, an answer both branches share shows once. Read in a thread worker; answers
+are shown as text, never as markup.
 """
 
 from __future__ import annotations
@@ -92,19 +93,25 @@ def compare_head(a: Side, b: Side, rows: list[DiffRow] | None) -> Content:
         Content.assemble((a.label[:1].upper() + a.label[1:], "bold"), "\nand ", (b.label, "bold")),
     ]
     if rows is not None:
-        changed = sum(r.changed for r in rows)
+        changed = sum(r.changed and not r.one_sided for r in rows)
+        differ = [f"{changed} changed"] if changed else []
+        for side, count in ((a, sum(r.in_a and not r.in_b for r in rows)),
+                            (b, sum(r.in_b and not r.in_a for r in rows))):
+            if count:
+                differ.append(f"{count} only on {side.name}")
         if not rows:
             parts.append(Content.styled("No answers on either branch yet.", "italic"))
-        elif changed:
-            parts.append(Content(f"{changed} of {len(rows)} answers differ, marked ●"))
+        elif differ:
+            answers = f"{len(rows)} answer{'s' if len(rows) != 1 else ''}"
+            parts.append(Content(f"Of {answers}: {', '.join(differ)}; marked ●"))
         else:
             parts.append(Content(f"The same {len(rows)} answers on both."))
     return Content("\n").join(parts)
 
 
 def compare_body(a: Side, b: Side, rows: list[DiffRow]) -> Content:
-    """Question by question: a changed answer marked, with each side and who gave it;
-    an answer both share, once."""
+    """Question by question: a changed answer (or one only one branch gave) marked,
+    with each side and who gave it; an answer both share, once."""
     parts: list[Content] = []
     question = None
     for row in rows:
@@ -113,11 +120,15 @@ def compare_body(a: Side, b: Side, rows: list[DiffRow]) -> Content:
                 parts.append(Content(""))
             question = row.question
             parts.append(plain(row.question, "bold"))
-        if row.changed:
-            parts.append(Content.assemble(("● ", "bold $text-warning"), plain(row.label, "bold"),
-                                          (" changed", "$text-warning")))
-            for side, value, author in ((a, row.a, row.a_author), (b, row.b, row.b_author)):
-                if value is None and author is None:  # a question this branch has not reached
+        if row.changed or row.one_sided:
+            only = (a if row.in_a else b).name if row.one_sided else None
+            parts.append(Content.assemble(
+                ("● ", "bold $text-warning"), plain(row.label, "bold"),
+                (f" only on {only}" if only else " changed", "$text-warning"),
+            ))
+            for side, value, author, given in ((a, row.a, row.a_author, row.in_a),
+                                               (b, row.b, row.b_author, row.in_b)):
+                if not given:  # a question this branch has not reached
                     parts.append(Content.assemble(
                         "  ", (side.name, "bold"), ": ", ("not answered", "dim italic")))
                     continue
