@@ -101,10 +101,22 @@ class SqliteStore:
     def _next_change(self, db: sqlite3.Connection) -> int:
         return db.execute(q.NEXT_CHANGE).fetchone()[0]
 
-    def _touch(self, db: sqlite3.Connection, session: str, run_id: str, *, latest: bool = True) -> None:
+    def _touch(
+        self,
+        db: sqlite3.Connection,
+        session: str,
+        run_id: str,
+        *,
+        latest: bool = True,
+        recount: bool = False,
+    ) -> None:
         """Give ``session`` a new change number, with ``run_id`` as its latest run
-        (``latest`` False: its time stays, as for a title set)."""
-        db.execute(q.TOUCH, (int(latest), run_id, session, session))
+        (``latest`` False: its time stays, as for a title set); ``recount``: a run
+        was made or deleted, so count its branches again."""
+        if recount:
+            db.execute(q.TOUCH, (int(latest), run_id, session, session))
+        else:
+            db.execute(q.TOUCH_RUN, (int(latest), run_id, session))
 
     # -- writing ---------------------------------------------------------------------
 
@@ -125,11 +137,9 @@ class SqliteStore:
             if first is not None:
                 self._add(db, first, run.status, run.owner, run.lease_until, None)
             if run.branched_from is None:
-                db.execute(
-                    q.INSERT_SESSION,
-                    (run.session, run.flow, run.run_id, run.created_at, self._next_change(db)),
-                )
-            self._touch(db, run.session, run.run_id)
+                db.execute(q.INSERT_SESSION, (run.run_id,))
+            else:
+                self._touch(db, run.session, run.run_id, recount=True)
 
     def append(
         self,
@@ -258,7 +268,7 @@ class SqliteStore:
         for session in sorted(sessions):
             latest = db.execute(q.LATEST_RUN, (session,)).fetchone()
             if latest is not None:
-                self._touch(db, session, latest[0])
+                self._touch(db, session, latest[0], recount=True)
                 continue
             db.execute("DELETE FROM sessions WHERE session=?", (session,))
             db.execute("INSERT INTO gone VALUES (?, ?)", (self._next_change(db), session))

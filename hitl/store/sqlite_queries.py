@@ -23,11 +23,6 @@ SELECT_SESSION = f"SELECT {SESSION_COLUMNS} FROM sessions"
 
 INSERT_RUN = f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({','.join('?' * 15)})"
 INSERT_CHECKPOINT = f"INSERT INTO checkpoints ({CK_COLUMNS}) VALUES ({','.join('?' * 13)})"
-# A placeholder the first touch fills in from the root run.
-INSERT_SESSION = (
-    "INSERT INTO sessions (session, flow, run_id, status, branches, created_at, updated_at, "
-    f"change) VALUES (?, ?, ?, '{RUNNING}', 0, ?, 0, ?)"
-)
 
 # Every change has its own number, one more than the last: the highest of the
 # live sessions' and the tombstones' (a tombstone is kept for the last
@@ -38,17 +33,31 @@ NEXT_CHANGE = (
     "(SELECT value FROM meta WHERE key='forgotten')) + 1"
 )
 
+# A new session's row, mirroring its root run (params: the run), with one
+# branch and the next change number.
+INSERT_SESSION = (
+    "INSERT INTO sessions (session, flow, run_id, status, error, owner, lease_until, title, "
+    "branches, created_at, updated_at, change) "
+    "SELECT session, flow, run_id, status, error, owner, lease_until, title, 1, created_at, "
+    f"updated_at, ({NEXT_CHANGE}) FROM runs WHERE run_id = ?"
+)
+
 # The session row mirrors its latest run and takes the next change number, in
-# the same statement (params: keep the run's time?, run, session, session).
-TOUCH = f"""
+# the same statement (params: keep the run's time?, run, session). TOUCH also
+# counts the session's branches again (one more param: the session), for a
+# write that made or deleted a run; TOUCH_RUN, after a write that only moved
+# one (an append, a status), does not.
+_MIRROR = f"""
 UPDATE sessions SET (run_id, status, error, owner, lease_until, title, updated_at) = (
     SELECT r.run_id, r.status, r.error, r.owner, r.lease_until, r.title,
            CASE WHEN ? THEN r.updated_at ELSE sessions.updated_at END
     FROM runs r WHERE r.run_id = ?),
-  branches = (SELECT count(*) FROM runs WHERE session = ?),
-  change = ({NEXT_CHANGE})
+  change = ({NEXT_CHANGE})"""
+TOUCH = f"""{_MIRROR},
+  branches = (SELECT count(*) FROM runs WHERE session = ?)
 WHERE session = ?
 """
+TOUCH_RUN = f"{_MIRROR}\nWHERE session = ?\n"
 
 # Compare-and-set on the tip: the run moves only from the tip the writer read.
 MOVE_TIP = (
