@@ -120,7 +120,7 @@ class JokeFlow(Workflow):
             llm = ChatModel.from_environment() or OfflineStandIn()
         self.llm: LanguageModel = llm
 
-    @step
+    @step(doing="Writing a joke about your topic")
     async def generate_joke(
         self, ctx: Context, ev: StartEvent | TopicEvent
     ) -> JokeEvent | TopicEvent:
@@ -132,7 +132,7 @@ class JokeFlow(Workflow):
         response = await self.llm.acomplete(prompt)
         return JokeEvent(joke=str(response))
 
-    @step
+    @step(doing="Critiquing the joke")
     async def critique_joke(self, ev: JokeEvent) -> StopEvent:
         joke = ev.joke
         prompt = CRITIQUE_PROMPT.format(joke=joke)

@@ -27,7 +27,7 @@ from hitl.errors import (
     WorkflowValidationError,
 )
 from hitl.events import Event, InputRequiredEvent, StartEvent, StopEvent
-from hitl.runner import RunHandler
+from hitl.runner import RunHandler, watch_steps
 from hitl.store import CheckpointStore, MemoryStore, SqliteStore, open_store, redact
 from hitl.store.base import COMPLETED, FAILED, RUNNING, WAITING
 from hitl.workflow import HUMAN, Workflow, step
@@ -75,6 +75,7 @@ __all__ = [
     "open_store",
     "redact",
     "step",
+    "watch_steps",
 ]
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import time
 import types
-from collections.abc import Callable, Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -29,7 +31,23 @@ from hitl.store.base import (
     CheckpointRecord,
     CheckpointStore,
 )
-from hitl.workflow import Workflow
+from hitl.workflow import StepSpec, Workflow
+
+_WATCHER: ContextVar[Callable[[StepSpec], None] | None] = ContextVar("hitl_step_watcher",
+                                                                    default=None)
+
+
+@contextmanager
+def watch_steps(told: Callable[[StepSpec], None]) -> Iterator[None]:
+    """Within the block (and the event loops and threads it starts, which copy
+    its context), ``told(spec)`` is called as each step is about to run: a face
+    says what is running (its ``doing``) while a slow step, a language model,
+    holds the run. ``told`` must be quick; what it raises stops the run."""
+    token = _WATCHER.set(told)
+    try:
+        yield
+    finally:
+        _WATCHER.reset(token)
 
 
 class Waiting(NamedTuple):
@@ -221,6 +239,9 @@ class RunHandler:
             self.status = RUNNING
             try:
                 spec = workflow.route(event)
+                watcher = _WATCHER.get()
+                if watcher is not None:
+                    watcher(spec)
                 state = cursor.state
                 if spec.wants_ctx:
                     out = await spec.fn(workflow, Context(run_id, state), event)

@@ -20,16 +20,22 @@ HUMAN = "human"
 """The name of the step a person is: an answer is a checkpoint of this step."""
 
 _STEP_MARK = "__hitl_step__"
+_DOING_MARK = "__hitl_doing__"
 
 
-def step(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+def step(fn: Callable[..., Awaitable[Any]] | None = None, *, doing: str = "") -> Any:
     """Mark an async method as a step: ``async def name(self, [ctx,] ev: In) -> Out``.
+
+    ``@step(doing="Writing a joke about your topic")``: what the step does, in
+    the words of the person who answers, shown while it runs (``watch_steps``).
 
     ``In`` and ``Out`` are event types or unions of them. A type in ``Out`` that
     no step accepts but other events derive from stands for every accepted event
     derived from it: a step that may ask any of a thousand questions returns
     ``-> AnyQuestion | StopEvent``, not a union of a thousand members.
     """
+    if fn is None:
+        return lambda fn: step(fn, doing=doing)
     if not inspect.iscoroutinefunction(fn):
         raise WorkflowValidationError(f"step {fn.__name__!r} must be an async def")
     if fn.__name__ == HUMAN:
@@ -37,6 +43,8 @@ def step(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
             f"a step may not be named {HUMAN!r}: that name is the person's checkpoints"
         )
     setattr(fn, _STEP_MARK, True)
+    if doing:
+        setattr(fn, _DOING_MARK, doing)
     return fn
 
 
@@ -47,6 +55,8 @@ class StepSpec:
     accepts: tuple[type[Event], ...]
     emits: tuple[type[Event], ...]
     wants_ctx: bool
+    doing: str = ""
+    """What the step does in a person's words (``@step(doing=...)``); "" if not said."""
 
 
 class Shapes(Set[tuple[str, str, str]]):
@@ -169,7 +179,7 @@ def _step_spec(name: str, fn: Callable[..., Awaitable[Any]]) -> StepSpec:
         )
     accepts = _event_types(hints[event_param.name], f"step {name!r} input")
     emits = _event_types(hints["return"], f"step {name!r} return")
-    return StepSpec(name, fn, accepts, emits, wants_ctx)
+    return StepSpec(name, fn, accepts, emits, wants_ctx, getattr(fn, _DOING_MARK, ""))
 
 
 _SPEC_LOCK = threading.Lock()

@@ -15,7 +15,7 @@ from tests.tui.helpers import (
     seed_gather,
     text_of,
 )
-from tests.tui.screen_data import said, until
+from tests.tui.screen_data import rendered, said, until
 from tui.app import make_app
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.home import HomeScreen
@@ -296,19 +296,22 @@ async def test_typed_text_survives_leaving_the_question_and_quit_asks_about_it(s
         await until(pilot, lambda: not app.is_running)
 
 
-async def test_continue_says_working_while_a_slow_step_runs(sqlite, fixed, model_server,
-                                                           monkeypatch):
-    """A step asking a language model takes seconds: the screen says it is at work
-    and takes no second submit, then shows what came of it."""
+async def test_continue_says_which_step_runs_while_a_slow_one_does(sqlite, fixed, model_server,
+                                                                  monkeypatch):
+    """A step asking a language model takes seconds: the screen says, in the flow's
+    words, which step is at work (the joke, then its critique), takes no second
+    submit, then shows what came of it."""
     from threading import Event
 
     from tests.fake_model import completion
 
-    release = Event()
+    joke, critique = Event(), Event()
+    held = iter([(joke, "A joke about cats."), (critique, "A fine joke.")])
 
     def slow(body: object):
+        release, text = next(held)
         release.wait(30)
-        return completion("A joke about cats.")
+        return completion(text)
 
     model_server.answer = slow
     monkeypatch.setenv("OPENAI_BASE_URL", model_server.url)
@@ -318,10 +321,21 @@ async def test_continue_says_working_while_a_slow_step_runs(sqlite, fixed, model
         button = screen.query_one("#continue-button")
         assert str(button.label) == "Continue ›"
         await pilot.press(*"cats", "enter")
+        note = screen.query_one("#working-note")
+
+        def shown(widget) -> str:
+            return " ".join(rendered(widget).split()) if widget.display else ""
+
         await until(pilot, lambda: str(button.label) == "Working…", "Continue to say Working…")
+        await until(pilot, lambda: shown(note) == "Writing a joke about your topic…",
+                    "the note to say the joke is being written")
         assert button.disabled
         await pilot.press("enter")  # a second submit while the step runs stores nothing more
-        release.set()
+        joke.set()
+        await until(pilot, lambda: shown(note) == "Critiquing the joke…",
+                    "the note to say the joke is being critiqued")
+        assert str(button.label) == "Working…"
+        critique.set()
         await until(pilot, lambda: not isinstance(pilot.app.screen, QuestionScreen),
                     "the session to complete")
         runs = app.checkpointer("joke").runs()

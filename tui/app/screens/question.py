@@ -43,7 +43,9 @@ from hitl import (
     RunNotFound,
     RunNotWaiting,
     WorkflowCheckpointer,
+    watch_steps,
 )
+from hitl.workflow import StepSpec
 from tui.app.follow import StoreChanged
 from tui.app.screens.base import HitlScreen, describe
 from tui.app.screens.typed import OffersTyped, Typed
@@ -56,12 +58,14 @@ from tui.app.widgets.typed_offer import TypedOffer
 from tui.sessions import run_view
 from tui.sessions.branching import question_key
 from tui.sessions.run_view import RunView
+from tui.sessions.steps import NEXT_QUESTION, doing
 from tui.sessions.text import one_line
 
 MOVED_ON = "This session moved on elsewhere — reloaded. Nothing you saved is lost."
 WORKING_AFTER = 0.4
-"""Seconds a worker may hold the screen before Continue says it is working (a
-step asking a language model; a store far away): quicker ones show nothing."""
+"""Seconds a worker may hold the screen before Continue says it is working, and
+beside it what runs (a step asking a language model; a store far away): quicker
+ones show nothing."""
 CONTINUE, WORKING = "Continue ›", "Working…"
 
 
@@ -115,6 +119,13 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
             self.typed = typed
             """What the person had typed into that question (kept and offered)."""
 
+    class StepRunning(Message):
+        """A worker's run is at a step: what it does, in the answerer's words."""
+
+        def __init__(self, doing: str) -> None:
+            super().__init__()
+            self.doing = doing
+
     class Rejected(Message):
         """The engine refused an answer (its rules); nothing was stored."""
 
@@ -130,6 +141,8 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
         self.view: RunView | None = None
         self.shown: Shown | None = None
         self._working: Timer | None = None
+        self._doing = NEXT_QUESTION
+        """What Continue says while the screen is busy: the step running."""
         self._viewing: int | None = None
 
         self._typed: dict[tuple[str, str], dict[str, Any]] = {}
@@ -162,6 +175,7 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
                     yield Button(
                         CONTINUE, id="continue-button", variant="primary", compact=True
                     )
+                    yield Static("", id="working-note")
             yield AnswersPanel(id="answers-panel")
         yield Footer(compact=True)
 
@@ -182,6 +196,7 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
             self._working.stop()
             self._working = None
         if busy:
+            self._doing = NEXT_QUESTION
             # A timer's tick is a message: one queued before busy ended must not
             # say working after it, so it looks at busy when it comes.
             self._working = self.set_timer(WORKING_AFTER, lambda: self._say_working(self.busy))
@@ -194,10 +209,30 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
         if str(button.label) != label:
             button.label = label
             button.disabled = working
+        note = self.query_one("#working-note", Static)
+        if working:
+            note.update(plain(self._doing))
+        if note.display != working:
+            note.display = working
 
     def _work(self, job: Callable[[], Message]) -> None:
         self.busy = True
-        self.work(job)
+        self.work(lambda: self._watched(job))
+
+    def _watched(self, job: Callable[[], Message]) -> Message:
+        """``job``, posting each step of the flow it runs (``StepRunning``)."""
+        with watch_steps(self._step_running):
+            return job()
+
+    def _step_running(self, spec: StepSpec) -> None:  # in the worker's thread
+        self.post_message(self.StepRunning(doing(spec)))
+
+    def on_question_screen_step_running(self, message: StepRunning) -> None:
+        if not self.busy:
+            return  # its job is done: nothing is running
+        self._doing = message.doing
+        if self.query_one("#continue-button", Button).disabled:  # saying it already
+            self._say_working(True)
 
     def failed(self, exc: Exception) -> Message:
         if isinstance(exc, ValidationError):
