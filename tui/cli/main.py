@@ -50,8 +50,9 @@ long answer ctrl+j or alt+enter starts a new line.
 
 A run is named by its id or any unique start of it (hitl list shows them).
 The store is one SQLite file (--db PATH, else $HITL_DB, else hitl.db in your
-user data folder) or a team's PostgreSQL database (--db postgresql://...). Your own questionnaires (*.toml) are read from --flows-dir,
-else $HITL_FLOWS, else flows/ in that folder."""
+user data folder) or a team's PostgreSQL database (--db postgresql://...).
+Your own questionnaires (*.toml) are read from --flows-dir, else $HITL_FLOWS,
+else flows/ in that folder."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -201,7 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Prints the link to open (it holds a token; every request must show it).\n"
             "Only this machine can connect unless --host says otherwise. ctrl+c stops."
         ),
-        epilog="examples:\n  hitl serve\n  hitl --db team.db serve --host 0.0.0.0 --users team.toml\n"
+        epilog="examples:\n  hitl serve\n"
+               "  hitl --db team.db serve --host 0.0.0.0 --users team.toml\n"
                'users file (TOML): [users] then one "TOKEN" = "Name" line per person',
     )
     p.add_argument("--host", default="127.0.0.1",
@@ -243,7 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
         "prune", "delete completed sessions older than DAYS", commands.cmd_prune,
         description=(
             "Delete the sessions, of every flow in the store, that completed and have\n"
-            "not changed for DAYS days. Sessions still waiting are always kept."
+            "not changed for DAYS days. Sessions not completed (waiting, interrupted or\n"
+            "failed: ones you may go on with) are always kept."
         ),
     )
     p.add_argument("--older-than", metavar="DAYS", required=True,
