@@ -54,7 +54,8 @@ _ENGINE_DEPENDENCIES = set(sys.stdlib_module_names) | {
 def test_the_engine_never_imports_flows():
     loaded = top_level_modules_after_importing("hitl")
     assert {"flows", "tui", "textual"} & loaded == set()
-    # store/postgres.py alone adds psycopg and its pool (the postgres extra)
+    # the PostgreSQL store (store/postgres.py, pg_*.py) alone adds psycopg and its pool
+    # (the postgres extra)
     allowed = _ENGINE_DEPENDENCIES | {"psycopg", "psycopg_pool", "psycopg_binary", "cython_runtime"}
     assert {m for m in loaded - allowed if not m.startswith("_")} == set()
 
