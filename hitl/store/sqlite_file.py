@@ -128,6 +128,8 @@ class SqliteFile:
                     schema.create(db)
                 elif header == (schema.APPLICATION_ID, 1):
                     schema.migrate_from_1(db)
+                elif header == (schema.APPLICATION_ID, 2):
+                    schema.migrate_from_2(db)
             header = self._header()
         app_id, version = header
         if app_id != schema.APPLICATION_ID:
