@@ -200,6 +200,28 @@ async def test_compare_with_two_branches_needs_no_picking(session: Session) -> N
         assert "= Objective (unknown): Ship v2 [red]x[/red]" in body
 
 
+async def test_compare_indents_the_lines_of_a_long_answer_under_its_label(
+    session: Session,
+) -> None:
+    first = await session.complete(resources="Two people\na test rig")
+    await session.rewind(first, "resources", "Two people\na test rig\nand a budget")
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_history(pilot, first)
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen)
+                    and app.screen.rows is not None, "the comparison")
+        body = rendered(app.screen.query_one("#compare-rows", Static)).splitlines()
+        at = body.index("● Resources changed")
+        assert body[at + 1:at + 6] == [
+            "  branch 1 (unknown): Two people",
+            "    a test rig",
+            "  branch 2 (unknown): Two people",
+            "    a test rig",
+            "    and a budget",
+        ]
+
+
 async def test_compare_in_a_session_of_one_branch_says_there_is_nothing_to(
     session: Session,
 ) -> None:

@@ -134,13 +134,20 @@ def compare_body(a: Side, b: Side, rows: list[DiffRow]) -> Content:
                     continue
                 parts.append(Content.assemble(
                     "  ", (side.name, "bold"), plain(f" ({who(author)}): ", "italic"),
-                    Content.from_rich_text(value_text(value)),
+                    shown(value, 4),
                 ))
         else:
             authors = who(row.a_author) if row.a_author == row.b_author \
                 else f"{who(row.a_author)}, {who(row.b_author)}"  # fmt: skip
             parts.append(Content.assemble(
                 ("= ", "dim"), plain(row.label, "bold"), plain(f" ({authors}): ", "italic"),
-                Content.from_rich_text(value_text(row.a)),
+                shown(row.a, 2),
             ))
     return Content("\n").join(parts)
+
+
+def shown(value: object, indent: int) -> Content:
+    """An answer's value; the lines of a long answer after its first are indented
+    under their label, not run back to the screen's edge."""
+    return Content("\n" + " " * indent).join(
+        Content.from_rich_text(value_text(value)).split("\n"))
