@@ -10,16 +10,16 @@ posts :class:`QuestionScreen.Loaded` or a ``Problem`` back (``HitlScreen.work``)
 Answers are checked by the engine's own rules (``question.answered``) before
 they are sent, and the messages shown beside their fields.
 
-Over ~400 lines for a reason: what is left (showing, moving, answering, following
-the store) shares the screen's view, busy state and workers. The parts that stand
-alone are apart: the forms in ``FormSlot`` (widgets/form_slot.py), the offer of
-typed text in ``OffersTyped`` (typed.py).
+The parts that stand alone are apart, each a mixin of the screen or a widget:
+following the store, an answer given elsewhere, in ``FollowsStore``
+(following.py); "Working…" and the step that runs in ``ShowsWorking``
+(working.py); the offer of typed text in ``OffersTyped`` (typed.py); the forms
+in ``FormSlot`` (widgets/form_slot.py). What is left here is showing, moving and
+answering, which share the screen's view and workers.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -30,7 +30,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import var
-from textual.timer import Timer
 from textual.widgets import Button, Header, ProgressBar, Static
 
 from hitl import (
@@ -43,12 +42,11 @@ from hitl import (
     RunNotFound,
     RunNotWaiting,
     WorkflowCheckpointer,
-    watch_steps,
 )
-from hitl.workflow import StepSpec
-from tui.app.follow import StoreChanged
 from tui.app.screens.base import HitlScreen, describe
+from tui.app.screens.following import FollowsStore
 from tui.app.screens.typed import OffersTyped, Typed
+from tui.app.screens.working import CONTINUE, ShowsWorking
 from tui.app.text import plain
 from tui.app.widgets.answer_form import AnswerForm
 from tui.app.widgets.answers_panel import AnswersPanel
@@ -58,15 +56,8 @@ from tui.app.widgets.typed_offer import TypedOffer
 from tui.sessions import run_view
 from tui.sessions.branching import question_key
 from tui.sessions.run_view import RunView
-from tui.sessions.steps import NEXT_QUESTION, doing
-from tui.sessions.text import one_line
 
 MOVED_ON = "This session moved on elsewhere — reloaded. Nothing you saved is lost."
-WORKING_AFTER = 0.4
-"""Seconds a worker may hold the screen before Continue says it is working, and
-beside it what runs (a step asking a language model; a store far away): quicker
-ones show nothing."""
-CONTINUE, WORKING = "Continue ›", "Working…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +70,7 @@ class Shown:
     """Which of the run's answers is on screen; None for the pending question."""
 
 
-class QuestionScreen(OffersTyped, HitlScreen[None]):
+class QuestionScreen(FollowsStore, ShowsWorking, OffersTyped, HitlScreen[None]):
     """Answer a run's questions one by one; go back and change any answer."""
 
     AUTO_FOCUS = ""  # the form focuses its first field
@@ -119,13 +110,6 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
             self.typed = typed
             """What the person had typed into that question (kept and offered)."""
 
-    class StepRunning(Message):
-        """A worker's run is at a step: what it does, in the answerer's words."""
-
-        def __init__(self, doing: str) -> None:
-            super().__init__()
-            self.doing = doing
-
     class Rejected(Message):
         """The engine refused an answer (its rules); nothing was stored."""
 
@@ -140,9 +124,6 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
         self.flow = flow
         self.view: RunView | None = None
         self.shown: Shown | None = None
-        self._working: Timer | None = None
-        self._doing = NEXT_QUESTION
-        """What Continue says while the screen is busy: the step running."""
         self._viewing: int | None = None
 
         self._typed: dict[tuple[str, str], dict[str, Any]] = {}
@@ -190,49 +171,6 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
             self._work(self._load_job)
 
     # -- workers ----------------------------------------------------------------
-
-    def watch_busy(self, busy: bool) -> None:
-        if self._working is not None:
-            self._working.stop()
-            self._working = None
-        if busy:
-            self._doing = NEXT_QUESTION
-            # A timer's tick is a message: one queued before busy ended must not
-            # say working after it, so it looks at busy when it comes.
-            self._working = self.set_timer(WORKING_AFTER, lambda: self._say_working(self.busy))
-        else:
-            self._say_working(False)
-
-    def _say_working(self, working: bool) -> None:
-        button = self.query_one("#continue-button", Button)
-        label = WORKING if working else CONTINUE
-        if str(button.label) != label:
-            button.label = label
-            button.disabled = working
-        note = self.query_one("#working-note", Static)
-        if working:
-            note.update(plain(self._doing))
-        if note.display != working:
-            note.display = working
-
-    def _work(self, job: Callable[[], Message]) -> None:
-        self.busy = True
-        self.work(lambda: self._watched(job))
-
-    def _watched(self, job: Callable[[], Message]) -> Message:
-        """``job``, posting each step of the flow it runs (``StepRunning``)."""
-        with watch_steps(self._step_running):
-            return job()
-
-    def _step_running(self, spec: StepSpec) -> None:  # in the worker's thread
-        self.post_message(self.StepRunning(doing(spec)))
-
-    def on_question_screen_step_running(self, message: StepRunning) -> None:
-        if not self.busy:
-            return  # its job is done: nothing is running
-        self._doing = message.doing
-        if self.query_one("#continue-button", Button).disabled:  # saying it already
-            self._say_working(True)
 
     def failed(self, exc: Exception) -> Message:
         if isinstance(exc, ValidationError):
@@ -289,64 +227,6 @@ class QuestionScreen(OffersTyped, HitlScreen[None]):
             self._show_offer()
         finally:
             self.busy = False  # only now is the next question on screen, ready for input
-
-    # -- following the store ------------------------------------------------------
-
-    def on_store_changed(self, message: StoreChanged) -> None:
-        """Someone may have answered the question on screen: if so, move on with
-        the run, keeping what was typed here. Read in a worker of its own, which
-        never holds the screen busy: the person can go on typing and submitting,
-        and a submit of theirs that comes first wins over what it found."""
-        view = self.view
-        if self.busy or view is None or not message.touches(view.session, self.run_id):
-            return
-        self.run_worker(self._follow(view), group="question-follow", exclusive=True,
-                        exit_on_error=False)
-
-    async def _follow(self, before: RunView) -> None:
-        found = await asyncio.to_thread(self._guarded, lambda: self._follow_job(before))
-        if not isinstance(found, self.Loaded) or self.busy or self.view is not before:
-            return  # nothing moved, or the person moved first
-        if self._viewing is None and found.elsewhere is not None:
-            found.typed = self._typed_into(before)
-        self.busy = True
-        self.post_message(found)
-
-    def _typed_into(self, view: RunView) -> Typed | None:
-        """What was typed into the pending question (None: nothing)."""
-        form = self._form()
-        if form is None or view.question is None:
-            return None
-        try:
-            values = form.values()
-        except ValidationError:
-            return None
-        if values == view.question.answers():
-            return None
-        return Typed(view.question, view.position, values)
-
-    def _follow_job(self, before: RunView) -> Message | None:
-        now = self._read()
-        if now.question_checkpoint == before.question_checkpoint and now.status == before.status:
-            return None
-        elsewhere = None
-        if before.question_checkpoint is not None:
-            elsewhere = run_view.answered_elsewhere(
-                self._ckptr(), self.run_id, before.question_checkpoint
-            )
-        return self.Loaded(now, moved=elsewhere is None, elsewhere=elsewhere)
-
-    def _say_answered_elsewhere(self, elsewhere: run_view.AnsweredElsewhere) -> None:
-        who = elsewhere.author or "Someone"
-        answer = one_line(elsewhere.text, 60) or "(no answer)"
-        kept = ""
-        if self.offer is not None:
-            kept = " What you typed is kept: see above the question."
-        self.notify(
-            f"{who} answered this question at {elsewhere.at.astimezone():%H:%M}: “{answer}”."
-            f"{kept}",
-            title="Answered elsewhere", severity="warning", markup=False, timeout=10,
-        )
 
     def on_question_screen_rejected(self, message: Rejected) -> None:
         self.busy = False
