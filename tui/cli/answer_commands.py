@@ -22,6 +22,7 @@ from hitl import (
     WAITING,
     CheckpointNotFound,
     RunHandler,
+    RunNotWaiting,
     WorkflowCheckpointer,
 )
 from tui.cli import render
@@ -143,6 +144,9 @@ def _answer(ckptr: WorkflowCheckpointer, run_id: str, values: dict[str, Any], *,
             f"run {run_id} is damaged: {exc}; nothing was stored "
             f"(hitl show {run_id} shows what is left of it)"
         ) from None
+    except RunNotWaiting as exc:  # another writer took it to its end since it was looked at
+        _ready_to_answer(ckptr, run_id)  # says where it is now, and that nothing was stored
+        raise CommandError(f"{exc}; nothing was stored") from None
     _settled(ckptr, run_id)
     if applied.not_asked:
         names = ", ".join(applied.not_asked)

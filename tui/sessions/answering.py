@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import to_jsonable_python
+
 from hitl import (
     RUNNING,
     WAITING,
@@ -27,7 +29,6 @@ from hitl import (
     Workflow,
     WorkflowCheckpointer,
 )
-from pydantic_core import to_jsonable_python
 from tui.sessions.export import lineage_answers
 from tui.sessions.summary import progress
 from tui.sessions.text import one_line
@@ -387,9 +388,12 @@ def waits_on(ckptr: WorkflowCheckpointer, run_id: str) -> str:
     pending = ckptr.pending_question(run_id)
     if pending is None:
         status = ckptr.get_run(run_id).status
-        if status == "running":  # another writer's answer is moving it on right now
+        if status == WAITING:  # it came to its next question after the first look
+            pending = ckptr.pending_question(run_id)
+        elif status == RUNNING:  # another writer's answer is moving it on right now
             return "the run is now moving on from an answer given elsewhere"
-        return f"the run is now {status}"
+    if pending is None:
+        return f"the run is now {ckptr.get_run(run_id).status}"
     question = pending[1]
     answered, total = progress(ckptr, run_id)
     fields = ", ".join(type(question).answer_rules) or "no answer fields"
