@@ -127,8 +127,13 @@ class PgClient:
                     raise self._refused(exc) from None
                 continue
             except psycopg.Error as exc:
-                # a lost socket shows as broken before (or without) closed
-                dead = conn is None or conn.closed or conn.broken
+                # A lost socket shows as broken before (or without) closed, or only as
+                # an error of the client's own, with no SQLSTATE ("connection socket
+                # closed"): the server never answered, so it refused nothing.
+                gone = isinstance(exc, psycopg.OperationalError) and exc.sqlstate is None
+                dead = conn is None or conn.closed or conn.broken or gone
+                if gone and conn is not None and not conn.closed:
+                    conn.close()  # the pool drops it, as it drops a broken one
                 self._give(conn, pooled)
                 conn = None  # given back before anything else is asked
                 if not dead:
