@@ -11,6 +11,9 @@ checking it survived: a questionnaire waits for the disk once a question.
 How it talks to the server (the pool, errors made hitl errors, lost
 connections made again) is pg_client.py's ``PgClient``; the SQL it sends is
 pg_queries.py's.
+
+Past 400 lines on purpose: it is the store protocol's methods, one short
+method each; the client, the schema, the queries and LISTEN are apart.
 """
 
 from __future__ import annotations

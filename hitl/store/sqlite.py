@@ -12,6 +12,9 @@ log without waiting for the disk, and ``sync()`` flushes it with one fsync. The
 engine calls ``sync()`` before anything it wrote reaches a caller, so an answer
 and the step it lets run share one flush, and nothing the engine has
 acknowledged can be lost to a power cut either.
+
+Past 400 lines on purpose: it is the store protocol's methods, one short
+method each, on one connection; the file, the schema and the queries are apart.
 """
 
 from __future__ import annotations

@@ -36,13 +36,11 @@ from tui.cli.commands import (
     out,
     stepping,
 )
+from tui.sessions.answer_input import parse_sets, read_answers_file, source_name
 from tui.sessions.answering import (
     Applied,
     apply_answers,
     check_answers,
-    parse_sets,
-    read_answers_file,
-    source_name,
 )
 from tui.sessions.export import run_result
 from tui.sessions.summary import status_of

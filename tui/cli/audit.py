@@ -9,7 +9,7 @@ from typing import Any
 from tui.cli import render
 from tui.cli.answer_commands import report
 from tui.cli.commands import USAGE, CommandError, out, stepping
-from tui.sessions.answering import parse_sets
+from tui.sessions.answer_input import parse_sets
 from tui.sessions.audit import branch_diff, change_answer, session_log, who
 from tui.sessions.text import dumps, one_line, when
 from tui.sessions.workspace import Workspace

@@ -2,16 +2,15 @@
 and applied to a run question after question.
 
 Headless (no textual). ``--set field=value`` gives text; an answers file gives
-JSON values, and a JSON string meets the same coercion as ``--set`` text. The
-engine still checks every answer against the question's rules.
+JSON values (both read by ``answer_input``), and a JSON string meets the same
+coercion as ``--set`` text. The engine still checks every answer against the
+question's rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,85 +59,6 @@ def refusal(error: Mapping[str, Any]) -> str:
     if (given is None or given == "" or given == []) and error.get("type") in REQUIRED_TYPES:
         return "an answer is required"
     return str(error.get("msg", "not accepted"))
-
-
-def parse_sets(pairs: list[str]) -> dict[str, list[str]]:
-    """``["a=1", "b=x", "b=y"]`` -> ``{"a": ["1"], "b": ["x", "y"]}`` (order kept)."""
-    sets: dict[str, list[str]] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise AnswerError(
-                f"--set {pair!r}: expected FIELD=VALUE, e.g. --set objective='Ship v2'"
-            )
-        sets.setdefault(name, []).append(value)
-    return sets
-
-
-MAX_ANSWERS_BYTES = 1 << 20
-"""The most an answers file (or standard input) may hold: 1 MiB, read no further."""
-
-
-def read_answers_file(path: str, limit: int = MAX_ANSWERS_BYTES) -> dict[str, Any]:
-    """A JSON object of field -> answer, from ``path`` ("-" is standard input),
-    read no further than ``limit`` bytes."""
-    name = source_name(path)
-    raw = _read_capped(path, limit)
-    if len(raw) > limit:
-        raise AnswerError(
-            f"{name}: larger than {_size(limit)}, the most an answers file may hold; "
-            "answers are text, not documents"
-        )
-    try:
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-    except UnicodeDecodeError as exc:
-        raise AnswerError(
-            f"{name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at {exc.start}); "
-            "save the answers as UTF-8"
-        ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnswerError(f"{name}: not valid JSON ({exc})") from None
-    except RecursionError:
-        raise AnswerError(
-            f"{name}: the JSON nests too deep to be answers (an answer is text, a number, "
-            "true/false, null or a list of texts)"
-        ) from None
-    if not isinstance(data, dict):
-        raise AnswerError(
-            f"{name}: expected a JSON object of field names and answers, "
-            f'e.g. {{"objective": "Ship v2"}}, not a {_json_type(data)}'
-        )
-    return data
-
-
-def source_name(path: str) -> str:
-    """An answers file as a person reads its name."""
-    return "standard input" if path == "-" else path
-
-
-def _read_capped(path: str, limit: int) -> bytes | str:
-    """At most ``limit + 1`` bytes of ``path`` (or of standard input): one more
-    than fits tells that it does not."""
-    if path == "-":
-        stream = getattr(sys.stdin, "buffer", None)
-        if stream is None:  # a text stream put in its place (tests, embedding)
-            return sys.stdin.read(limit + 1)
-        return stream.read(limit + 1)
-    with open(path, "rb") as f:
-        return f.read(limit + 1)
-
-
-def _size(limit: int) -> str:
-    return f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit:,} bytes"
-
-
-def _json_type(value: Any) -> str:
-    return {list: "list", str: "string", bool: "true/false", type(None): "null"}.get(
-        type(value), "number"
-    )
 
 
 # -- coercion -----------------------------------------------------------------------

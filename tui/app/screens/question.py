@@ -16,6 +16,10 @@ following the store, an answer given elsewhere, in ``FollowsStore``
 (working.py); the offer of typed text in ``OffersTyped`` (typed.py); the forms
 in ``FormSlot`` (widgets/form_slot.py). What is left here is showing, moving and
 answering, which share the screen's view and workers.
+
+Past 400 lines on purpose: showing a question, moving back and forth and
+answering read and write one view of the run (``self.view``) in one worker
+pattern; split further, each part would reach into the others' state.
 """
 
 from __future__ import annotations
