@@ -25,6 +25,7 @@ from tui.app.widgets.answer_field import AnswerField, FieldDone, PasteCleaned, U
 
 NEW_LINE_KEYS = "ctrl+j or alt+enter"
 """The keys that start a new line in a long answer (Enter submits, as in any field)."""
+NEW_LINE = frozenset({"ctrl+j", "alt+enter"})
 
 
 class AnswerTextArea(TextArea):
@@ -40,16 +41,26 @@ class AnswerTextArea(TextArea):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # ctrl+j is what every terminal sends for it (a line feed); alt+enter
-        # where the terminal tells it from Enter.
+        # where the terminal tells it from Enter. Named here for the palette and
+        # help; the keys themselves are taken in _on_key.
         Binding("ctrl+j,alt+enter", "new_line", "New line", show=False),
     ]
 
     async def _on_key(self, event: events.Key) -> None:
         # Runs before TextArea's own handler, which would insert a new line.
-        if event.key == "enter" and not self.read_only:
+        if self.read_only:
+            return
+        if event.key == "enter":
             event.stop()
             event.prevent_default()
             self.post_message(FieldDone(self))
+        elif event.key in NEW_LINE:
+            # At once, as a typed character is: a binding's action runs after
+            # the keys already read with it, so "a", ctrl+j, "b" arriving in one
+            # read (typed fast, sent by tmux) would give "ab\n".
+            event.stop()
+            event.prevent_default()
+            self.action_new_line()
 
     def action_new_line(self) -> None:
         if not self.read_only:
