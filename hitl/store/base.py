@@ -1,4 +1,4 @@
-"""The store protocol (version 2) and the rows it keeps.
+"""The store protocol (version 3: version 2 and delete_unchanged_session) and the rows it keeps.
 
 A store keeps runs, checkpoints and sessions as rows of plain values (events
 and state as JSON text). It knows nothing of workflows: the engine encodes
@@ -238,6 +238,14 @@ class CheckpointStore(Protocol):
     def delete_session(self, session: str) -> list[str]:
         """Delete every run of a session in one transaction; the ids deleted, in
         the order created; [] if no such session."""
+
+    def delete_unchanged_session(self, run_id: str, *, tip_seq: int, status: str) -> bool:
+        """Delete the session of ``run_id`` only if it is still as its caller read
+        it: that run alone in it, its tip still checkpoint ``tip_seq`` and its
+        status still ``status`` (nothing answered, branched or driven since). The
+        check and the delete are one transaction, so a write that commits between
+        the caller's read and this call keeps the session. Whether it was deleted
+        (False: it changed, or is gone)."""
 
     def prune_sessions(self, *, before: float, flow: str | None = None) -> list[SessionRecord]:
         """Delete, in one transaction, every session (of ``flow``, or of all)

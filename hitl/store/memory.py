@@ -250,6 +250,15 @@ class MemoryStore:
         with self._lock:
             return self._delete(list(self._members.get(session, ())))
 
+    def delete_unchanged_session(self, run_id: str, *, tip_seq: int, status: str) -> bool:
+        with self._lock:
+            run = self._runs.get(run_id)
+            if run is None or (run.tip_seq, run.status) != (tip_seq, status):
+                return False
+            if self._members[run.session] != [run_id]:
+                return False
+            return bool(self._delete([run_id]))
+
     def prune_sessions(self, *, before: float, flow: str | None = None) -> list[SessionRecord]:
         with self._lock:
             doomed = [

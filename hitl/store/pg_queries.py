@@ -52,6 +52,7 @@ SET_TITLES = _call("hitl_set_titles", "text[]", "text[]", "text[]")
 DELETE_RUNS = _call("hitl_delete_runs", "text[]")
 DELETE_RUN = _call("hitl_delete_run", _TEXT)
 DELETE_SESSION = _call("hitl_delete_session", _TEXT)
+DELETE_UNCHANGED_SESSION = _call("hitl_delete_unchanged_session", _TEXT, _INT, _TEXT)
 PRUNE = f"SELECT {SESSION_COLUMNS} FROM hitl_prune(%s::float8, %s::text)"
 CHANGES = """
 SELECT change, forgotten,

@@ -30,7 +30,7 @@ from psycopg import errors as pg_errors
 
 from hitl.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 LOCK_KEY = 0x6869746C  # "hitl": the advisory lock taken while the schema is made
 CHANNEL = "hitl"
 TOMBSTONES_KEPT = 10_000  # as MemoryStore: deleted sessions remembered for changes()
@@ -387,8 +387,30 @@ BEGIN
 END $$;
 """
 
+# hitl_delete_unchanged_session: delete the session of p_run if, once its row is
+# locked (as every write of it locks it first), the run is alone in it with its
+# tip and status as the caller read them. Schema 3.
+_DELETE_UNCHANGED_SESSION = """
+CREATE FUNCTION hitl_delete_unchanged_session(p_run text, p_tip_seq integer, p_status text)
+RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE s text;
+BEGIN
+    SELECT session INTO s FROM hitl_runs WHERE run_id = p_run;
+    IF NOT FOUND THEN RETURN false; END IF;
+    PERFORM 1 FROM hitl_sessions WHERE session = s FOR UPDATE;
+    PERFORM 1 FROM hitl_runs WHERE run_id = p_run AND tip_seq = p_tip_seq AND status = p_status;
+    IF NOT FOUND THEN RETURN false; END IF;
+    PERFORM 1 FROM hitl_runs WHERE session = s AND run_id <> p_run;
+    IF FOUND THEN RETURN false; END IF;
+    DELETE FROM hitl_checkpoints WHERE run_id = p_run;
+    DELETE FROM hitl_runs WHERE run_id = p_run;
+    PERFORM hitl_settle(ARRAY[s]);
+    RETURN true;
+END $$;
+"""
+
 SCHEMA = [_TABLES, _TOUCH, _SETTLE, _CREATE_RUN, _APPEND, _SET_STATUS, _RENEW_LEASE,
-          _SET_TITLES, _DELETES]  # fmt: skip
+          _SET_TITLES, _DELETES, _DELETE_UNCHANGED_SESSION]  # fmt: skip
 """What a new store is made of, in order; then ``hitl_store`` gets its one row."""
 
 MIGRATIONS: dict[int, list[str]] = {
@@ -399,6 +421,7 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE hitl_store SET (fillfactor = 10)",
         _APPEND,
     ],
+    2: [_DELETE_UNCHANGED_SESSION],
 }
 """Version n -> the statements that take a store of version n to n + 1, run in one
 transaction with the version bump."""

@@ -47,6 +47,7 @@ from hitl.store.pg_queries import (
     DELETE_RUN,
     DELETE_RUNS,
     DELETE_SESSION,
+    DELETE_UNCHANGED_SESSION,
     LATER,
     PRUNE,
     RENEW_LEASE,
@@ -213,6 +214,13 @@ class PostgresStore(PgClient):
     def delete_session(self, session: str) -> list[str]:
         return self._run(
             lambda conn: conn.execute(DELETE_SESSION, (session,)).fetchone()[0], checked=True
+        )
+
+    def delete_unchanged_session(self, run_id: str, *, tip_seq: int, status: str) -> bool:
+        return self._run(
+            lambda conn: conn.execute(DELETE_UNCHANGED_SESSION, (run_id, tip_seq, status))
+            .fetchone()[0],
+            checked=True,
         )
 
     def prune_sessions(self, *, before: float, flow: str | None = None) -> list[SessionRecord]:

@@ -249,6 +249,17 @@ class SqliteStore:
             ids = [r[0] for r in db.execute(q.SESSION_RUN_IDS, (session,)).fetchall()]
             return self._delete(db, ids)
 
+    def delete_unchanged_session(self, run_id: str, *, tip_seq: int, status: str) -> bool:
+        with self._write() as db:
+            row = db.execute(
+                "SELECT session FROM runs WHERE run_id=? AND tip_seq=? AND status=?",
+                (run_id, tip_seq, status),
+            ).fetchone()
+            if row is None:
+                return False
+            ids = [r[0] for r in db.execute(q.SESSION_RUN_IDS, (row[0],)).fetchall()]
+            return ids == [run_id] and bool(self._delete(db, ids))
+
     def prune_sessions(self, *, before: float, flow: str | None = None) -> list[SessionRecord]:
         with self._write() as db:
             sql, params = q.prune_sql(flow, before)

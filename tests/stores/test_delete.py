@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from hitl.errors import ConflictError
-from hitl.store.base import COMPLETED, FAILED, WAITING
+from hitl.store.base import COMPLETED, FAILED, RUNNING, WAITING
 from tests.stores.records import T0, ck_row, grow, run_row, started
 
 NOW = T0 + 1000
@@ -77,6 +77,62 @@ def test_delete_session(store):
     assert store.get_session(root.session) is None
     assert store.delete_session(root.session) == []
     assert store.count_sessions(now=NOW)[WAITING] == 1
+
+
+def test_delete_unchanged_session_deletes_a_lone_run_as_read(store):
+    lone = started(store)
+    kept = started(store)
+    token = store.change_token()
+    assert store.delete_unchanged_session(lone.run_id, tip_seq=lone.tip_seq, status=WAITING)
+    assert store.get_run(lone.run_id) is None and store.run_checkpoints(lone.run_id) == []
+    assert store.get_session(lone.session) is None
+    assert store.changes(token).deleted == [lone.session]
+    assert [r.run_id for r in store.list_runs()] == [kept.run_id]
+    assert not store.delete_unchanged_session(lone.run_id, tip_seq=0, status=WAITING)
+
+
+def test_delete_unchanged_session_keeps_a_session_written_since_it_was_read(store, other):
+    answered, driven, branched = started(store), started(store), started(store)
+    seen = {r.run_id: store.get_run(r.run_id) for r in (answered, driven, branched)}
+    grow(other, answered, 1)  # another process answers after the read
+    other.set_status(driven.run_id, RUNNING, error=None, owner="host-b:2", at=T0 + 5)
+    offshoot = branch(other, branched.tip)
+    for run_id, run in seen.items():
+        assert not store.delete_unchanged_session(run_id, tip_seq=run.tip_seq, status=run.status)
+        assert store.get_session(run.session) is not None
+    assert store.get_run(answered.run_id).tip_seq == 1  # the answer is kept
+    assert [r.run_id for r in store.session_runs(branched.session)] == [
+        branched.run_id, offshoot.run_id,
+    ]  # fmt: skip
+    assert not store.delete_unchanged_session("no-such-run", tip_seq=0, status=WAITING)
+
+
+def test_an_answer_racing_delete_unchanged_session_is_stored_or_refused(store, other):
+    for _ in range(10):
+        run = started(store)
+        barrier = threading.Barrier(2)
+        appended: list[bool] = []
+
+        def answer(run=run, barrier=barrier, appended=appended) -> None:
+            answer = ck_row(run.run_id, 1, parent_id=run.tip)
+            barrier.wait()
+            try:
+                other.append(answer, WAITING, "host-b:2")
+            except ConflictError:
+                appended.append(False)
+            else:
+                appended.append(True)
+
+        t = threading.Thread(target=answer)
+        t.start()
+        barrier.wait()
+        deleted = store.delete_unchanged_session(run.run_id, tip_seq=0, status=WAITING)
+        t.join()
+        assert appended == [not deleted]  # exactly one of them went in
+        if deleted:
+            assert store.get_session(run.session) is None
+        else:
+            assert store.get_run(run.run_id).tip_seq == 1
 
 
 def test_delete_runs_keeps_the_sessions_true(store):

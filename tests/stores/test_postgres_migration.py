@@ -1,5 +1,6 @@
-"""A PostgreSQL store written by schema 1 opens with this hitl: migrated in one
-transaction, every run, answer, session, count and change kept, and it goes on.
+"""A PostgreSQL store written by schema 1 opens with this hitl: migrated to the
+latest schema in one transaction, every run, answer, session, count and change
+kept, and it goes on.
 
 ``tests/data/pg-store-v1.sql`` is pg_dump's text of a schema-1 store written by
 that release through its public API: gather sessions FIRST (with a branch that
@@ -15,6 +16,7 @@ import pytest
 
 from flows.gather import GatherFlow
 from hitl import PostgresStore, StoreError, WorkflowCheckpointer
+from hitl.store.pg_schema import SCHEMA_VERSION
 from tests import pg
 
 V1 = Path(__file__).parent.parent / "data" / "pg-store-v1.sql"
@@ -40,7 +42,7 @@ def version(server: pg.PgServer, dsn: str) -> int:
 
 async def test_a_schema_1_store_is_migrated_and_goes_on(pg_server, v1):
     with PostgresStore(v1) as store:
-        assert version(pg_server, v1) == 2
+        assert version(pg_server, v1) == SCHEMA_VERSION
         ckptr = WorkflowCheckpointer(workflow=GatherFlow(), store=store)
         runs = {r.run_id: r for r in ckptr.runs()}
         assert list(runs) == [FIRST, BRANCH, SECOND, DONE]  # the order created, kept
@@ -68,9 +70,14 @@ async def test_a_schema_1_store_is_migrated_and_goes_on(pg_server, v1):
         after = store.changes(LAST_CHANGE)
         assert after.complete and after.changed == [FIRST] and after.deleted == []
         assert store.sessions(now=0.0).sessions[0].session == FIRST
-    with PostgresStore(v1) as store:  # and opens again as schema 2
+    with PostgresStore(v1) as store:  # and opens again as the latest schema
         assert store.get_run(BRANCH).tip_seq == 3
         assert store.get_session(FIRST).change == store.change_token()
+        second = store.get_run(SECOND)  # schema 3's conditional delete is there
+        assert store.delete_unchanged_session(
+            SECOND, tip_seq=second.tip_seq, status=second.status
+        )
+        assert store.get_session(SECOND) is None
 
 
 def test_a_migration_that_fails_changes_nothing(pg_server, v1):

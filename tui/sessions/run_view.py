@@ -137,17 +137,16 @@ def start(ckptr: WorkflowCheckpointer) -> RunView:
 def discard_unanswered(ckptr: WorkflowCheckpointer, run_id: str) -> bool:
     """Delete the session of ``run_id`` if nothing was ever answered in it (a session
     opened and left at once): its one run waits, holds no answer and has no branch.
-    Whether it was deleted. Read just before the delete: an answer stored since the
-    run was started keeps the session."""
+    Whether it was deleted. The store deletes it only if the run is still as read
+    here: an answer or a branch stored meanwhile, by this process or another, even
+    just before the delete, keeps the session."""
     store = ckptr.store
     run = store.get_run(run_id)
     if run is None or run.branched_from is not None or run.status != WAITING:
         return False
-    if len(store.session_runs(run.session)) != 1:
-        return False
     if any(record.step == HUMAN for record in store.run_checkpoints(run_id)):
         return False
-    return bool(store.delete_session(run.session))
+    return store.delete_unchanged_session(run_id, tip_seq=run.tip_seq, status=run.status)
 
 
 def resume(ckptr: WorkflowCheckpointer, run_id: str) -> RunView:
