@@ -251,10 +251,7 @@ class SqliteStore:
 
     def delete_unchanged_session(self, run_id: str, *, tip_seq: int, status: str) -> bool:
         with self._write() as db:
-            row = db.execute(
-                "SELECT session FROM runs WHERE run_id=? AND tip_seq=? AND status=?",
-                (run_id, tip_seq, status),
-            ).fetchone()
+            row = db.execute(q.UNCHANGED_RUN_SESSION, (run_id, tip_seq, status)).fetchone()
             if row is None:
                 return False
             ids = [r[0] for r in db.execute(q.SESSION_RUN_IDS, (row[0],)).fetchall()]

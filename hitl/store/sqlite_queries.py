@@ -86,6 +86,7 @@ FAMILY = (
     "WHERE r.session = ? ORDER BY r.rowid"
 )
 SESSION_RUN_IDS = "SELECT run_id FROM runs WHERE session = ? ORDER BY rowid"
+UNCHANGED_RUN_SESSION = "SELECT session FROM runs WHERE run_id = ? AND tip_seq = ? AND status = ?"
 LATEST_RUN = (
     "SELECT run_id FROM runs WHERE session = ? "
     "ORDER BY updated_at DESC, created_at DESC, rowid DESC LIMIT 1"
