@@ -30,14 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from flows.conditions import ConditionError, Target, parse_condition
-from flows.questionnaire_model import (
-    Question,
-    Questionnaire,
-    QuestionnaireError,
-    camel,
-    event_name,
-    humanize,
-)
 from flows.question_rules import (
     ALL_CONSTRAINTS,
     CONSTRAINTS,
@@ -49,6 +41,14 @@ from flows.question_rules import (
     optional_text,
     parse_kind,
     plain,
+)
+from flows.questionnaire_model import (
+    Question,
+    Questionnaire,
+    QuestionnaireError,
+    camel,
+    event_name,
+    humanize,
 )
 from flows.toml_guard import TomlProblem, check_values, load_toml, shown_path
 from flows.toml_lines import SourceLines

@@ -137,7 +137,9 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> Non
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"exited with {proc.returncode}: {proc.stderr and proc.stderr.read()}")
+            raise RuntimeError(
+                f"exited with {proc.returncode}: {proc.stderr and proc.stderr.read()}"
+            )
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return

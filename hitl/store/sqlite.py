@@ -170,7 +170,8 @@ class SqliteStore:
         the run's session."""
         moved = db.execute(
             q.MOVE_TIP,
-            (ck.id, ck.seq, status, owner, lease_until, ck.created_at, title, ck.run_id, ck.seq - 1),
+            (ck.id, ck.seq, status, owner, lease_until, ck.created_at, title,
+             ck.run_id, ck.seq - 1),
         ).fetchone()
         if moved is None:
             tip = db.execute("SELECT tip_seq FROM runs WHERE run_id=?", (ck.run_id,)).fetchone()
@@ -182,7 +183,9 @@ class SqliteStore:
         try:
             db.execute(q.INSERT_CHECKPOINT, tuple(ck))
         except sqlite3.IntegrityError:
-            raise ConflictError(f"checkpoint {ck.id} (seq {ck.seq} of run {ck.run_id}) is stored already") from None
+            raise ConflictError(
+                f"checkpoint {ck.id} (seq {ck.seq} of run {ck.run_id}) is stored already"
+            ) from None
         return moved[0]
 
     def set_status(
@@ -270,7 +273,9 @@ class SqliteStore:
         gone: list[str] = []
         sessions: set[str] = set()
         for run_id in run_ids:
-            row = db.execute("DELETE FROM runs WHERE run_id=? RETURNING session", (run_id,)).fetchone()
+            row = db.execute(
+                "DELETE FROM runs WHERE run_id=? RETURNING session", (run_id,)
+            ).fetchone()
             if row is None:
                 continue
             db.execute("DELETE FROM checkpoints WHERE run_id=?", (run_id,))
@@ -415,7 +420,9 @@ class SqliteStore:
                 db.execute("BEGIN")
                 try:
                     token = self._next_change(db) - 1
-                    forgotten = db.execute("SELECT value FROM meta WHERE key='forgotten'").fetchone()[0]
+                    forgotten = db.execute(
+                        "SELECT value FROM meta WHERE key='forgotten'"
+                    ).fetchone()[0]
                     if since is None or since > token or since < forgotten:
                         return Changes(token, [], [], False)
                     changed = [r[0] for r in db.execute(q.CHANGED, (since, limit + 1))]

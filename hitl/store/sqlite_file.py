@@ -216,7 +216,9 @@ class SqliteFile:
                 f"use it where its folder can be written)"
             )
         if "readonly" in text or "read-only" in text:
-            return StoreError(f"{self.path}: the store is read-only here ({text}); nothing was written")
+            return StoreError(
+                f"{self.path}: the store is read-only here ({text}); nothing was written"
+            )
         if "unable to open" in text:
             return StoreError(
                 f"{self.path}: cannot open the store ({text}): check the folder exists and "

@@ -8,10 +8,10 @@ import time
 import pytest
 
 from hitl import HUMAN, MemoryStore, SqliteStore, WorkflowCheckpointer
+from hitl.answers import answer_field
 from hitl.checkpoint import LEASE_SECONDS
 from hitl.errors import WorkflowValidationError
 from hitl.events import InputRequiredEvent
-from hitl.answers import answer_field
 from hitl.store.base import INTERRUPTED, RUNNING
 from tests.hitl.helpers import SurveyFlow
 
@@ -70,7 +70,7 @@ async def test_a_session_is_titled_by_its_first_answer_and_a_branch_by_its_own(s
 def test_an_answer_field_may_not_be_named_author():
     with pytest.raises(WorkflowValidationError, match="'author'"):
 
-        class Signed(InputRequiredEvent):  # noqa: F841
+        class Signed(InputRequiredEvent):
             author: str = answer_field()
 
 

@@ -7,9 +7,9 @@ from pydantic import ValidationError
 
 from hitl import (
     CheckpointNotFound,
-    MemoryStore,
     ConflictError,
     InputRequiredEvent,
+    MemoryStore,
     RunNotFound,
     RunNotWaiting,
     StartEvent,

@@ -313,7 +313,8 @@ async def main_async(args) -> None:
             f"{warm_ours} / {warm_floor} (raw commits-and-flushes floor: {warm_group})"),
         *disk_rows(disk),
     ]
-    print(f"questionnaires per repeat: {n}, repeats: {args.repeats}; per-repeat ratios to five commits: "
+    print(f"questionnaires per repeat: {n}, repeats: {args.repeats}; "
+          "per-repeat ratios to five commits: "
           f"{', '.join(f'{x:.2f}' for x in ratios)}; engine flushes counted: "
           f"{counted_wal} on the -wal, {counted_other} elsewhere, in {timed} "
           "questionnaires")

@@ -28,7 +28,6 @@ from typing import Any
 import pytest
 
 from hitl.store import MemoryStore, SqliteStore
-
 from tests import pg
 
 

@@ -87,8 +87,9 @@ def test_the_same_process_goes_on_after_the_server_restarts(own_server: pg.PgSer
         own_server.start()
         # nothing but the next call: the pool finds its connections dead and makes new ones
         assert answer(ckptr, run_id, resources="after the restart") == WAITING
-        assert [a["objective"] if "objective" in a else a["resources"]
-                for a in answered(ckptr, run_id)] == ["before the restart", "after the restart"]  # fmt: skip
+        given = [a["objective"] if "objective" in a else a["resources"]
+                 for a in answered(ckptr, run_id)]  # fmt: skip
+        assert given == ["before the restart", "after the restart"]
 
 
 def test_connections_the_server_closed_are_replaced_at_the_next_call(own_server: pg.PgServer):
@@ -274,9 +275,10 @@ def test_many_processes_opening_an_empty_database_at_once_all_open_it(pg_server,
 def test_a_store_of_a_newer_hitl_is_refused_and_left_alone(pg_server, fresh_db):
     PostgresStore(fresh_db).close()
     pg_server.sql("UPDATE hitl_store SET version = 99", database=fresh_db.rsplit("/", 1)[1])
-    with pytest.raises(StoreError, match="newer hitl .*schema 99.*upgrade hitl"):
+    with pytest.raises(StoreError, match=r"newer hitl .*schema 99.*upgrade hitl"):
         PostgresStore(fresh_db)
-    assert pg_server.sql("SELECT version FROM hitl_store", database=fresh_db.rsplit("/", 1)[1]) == [(99,)]
+    database = fresh_db.rsplit("/", 1)[1]
+    assert pg_server.sql("SELECT version FROM hitl_store", database=database) == [(99,)]
 
 
 def test_tables_of_hitl_names_that_are_not_a_store_are_refused(pg_server, fresh_db):
@@ -307,7 +309,7 @@ def test_sessions_run_through_pgbouncer_in_transaction_mode(bouncer: str):
             for field, value in ANSWERS.items():
                 ckptr = ckptr_a if (n + len(field)) % 2 else ckptr_b
                 answer(ckptr, run_id, **{field: f"{value} {n}"})
-        for n, run_id in enumerate(runs):
+        for run_id in runs:
             assert ckptr_b.get_run(run_id).status == COMPLETED
         page = b.sessions(now=0)
         assert {s.run_id for s in page.sessions} == set(runs)
@@ -323,7 +325,8 @@ def test_sessions_run_through_pgbouncer_in_transaction_mode(bouncer: str):
         ("postgresql://ann:pw%40x@db.example:5432/team?sslmode=require&password=pw2",
          "postgresql://ann@db.example:5432/team?sslmode=require"),
         ("postgres://ann@h1,h2/team", "postgres://ann@h1,h2/team"),
-        ("host=db dbname=team password='a b' user=ann", "host=db dbname=team password=*** user=ann"),
+        ("host=db dbname=team password='a b' user=ann",
+         "host=db dbname=team password=*** user=ann"),
         ("/home/ann/hitl.db", "/home/ann/hitl.db"),
     ],
 )  # fmt: skip

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,3 +73,15 @@ def utc() -> Iterator[None]:
 def session(tmp_path: Path) -> Iterator[Session]:
     """A gather session built through the engine (tests/tui/screen_data.py)."""
     yield from gather_session(tmp_path)
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., str]:
+    """Writes JSON (answers for `--answers FILE`) to a file; gives its path."""
+
+    def write_json(data: Any, name: str = "answers.json") -> str:
+        path = tmp_path / name
+        path.write_text(json.dumps(data), encoding="utf-8")
+        return str(path)
+
+    return write_json

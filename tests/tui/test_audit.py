@@ -12,7 +12,7 @@ import pytest
 
 from hitl import SqliteStore
 from tests import pg
-from tests.tui.test_cli import GATHER_ANSWERS, Out, fails, new_run, write  # noqa: F401
+from tests.tui.test_cli import Out, fails, new_run
 from tui.cli.main import main
 
 _databases = itertools.count()
@@ -49,7 +49,7 @@ def hitl(capsys: pytest.CaptureFixture[str], db: str):
 V1 = Path(__file__).parent.parent / "data" / "store-v1.db"
 
 
-def test_two_people_answer_and_change_and_the_log_says_who(hitl, write) -> None:  # noqa: F811
+def test_two_people_answer_and_change_and_the_log_says_who(hitl, write) -> None:
     run = new_run(hitl, write)  # waiting on the objective
     assert hitl("--user", "Ann", "answer", run, "--set", "objective=Ship v2").code == 0
     assert hitl("--user", "Bob", "answer", run, "--set", "resources=Two people").code == 0
@@ -81,7 +81,7 @@ def test_two_people_answer_and_change_and_the_log_says_who(hitl, write) -> None:
     assert "2 of 2 answers differ" in shown and "Ship v3" in shown
 
 
-def test_change_names_what_it_cannot_change_and_stores_nothing(hitl, write) -> None:  # noqa: F811
+def test_change_names_what_it_cannot_change_and_stores_nothing(hitl, write) -> None:
     run = new_run(hitl, write, {"objective": "Ship v2"})
     fails(hitl("change", run, "--set", "approach=Later"),
           "no earlier answer of run")
@@ -90,17 +90,17 @@ def test_change_names_what_it_cannot_change_and_stores_nothing(hitl, write) -> N
     assert hitl("list", "--json").json[0]["branches"] == 1
 
 
-def test_diff_refuses_runs_of_two_sessions(hitl, write) -> None:  # noqa: F811
+def test_diff_refuses_runs_of_two_sessions(hitl, write) -> None:
     a, b = new_run(hitl, write), new_run(hitl, write)
     fails(hitl("diff", a, b), "different sessions")
 
 
-def test_a_user_name_is_one_line_of_text(hitl, write) -> None:  # noqa: F811
+def test_a_user_name_is_one_line_of_text(hitl, write) -> None:
     fails(hitl("--user", "Ann\u202eevil", "list"), "a user name is one line")
     fails(hitl("--user", "  ", "list"), "a user name is empty")
 
 
-def test_an_old_store_file_reads_with_authors_unknown(hitl, tmp_path, monkeypatch) -> None:  # noqa: F811
+def test_an_old_store_file_reads_with_authors_unknown(hitl, tmp_path, monkeypatch) -> None:
     old = tmp_path / "old.db"
     shutil.copy(V1, old)
     monkeypatch.setenv("HITL_DB", str(old))

@@ -80,16 +80,6 @@ def hitl(capsys: pytest.CaptureFixture[str], db: Path):
     return run
 
 
-@pytest.fixture
-def write(tmp_path: Path):
-    def write_json(data: Any, name: str = "answers.json") -> str:
-        path = tmp_path / name
-        path.write_text(json.dumps(data), encoding="utf-8")
-        return str(path)
-
-    return write_json
-
-
 def fails(result: Out, message: str, code: int = 1) -> None:
     """The command failed with one line on stderr that holds ``message``."""
     assert result.code == code, result
@@ -799,7 +789,8 @@ def test_invalid_answer_names_the_field_and_why(hitl, write) -> None:
     fails(hitl("answer", run_id, "--set", "objective="), "objective: an answer is required")
     fails(hitl("answer", run_id, "--set", "objective=" + "x" * 2001),
           "objective: at most 2000 characters, got 2001")
-    fields = "not an answer field of flow gather (its fields: objective, resources, approach, notes)"
+    fields = ("not an answer field of flow gather"
+              " (its fields: objective, resources, approach, notes)")
     fails(hitl("answer", run_id, "--set", "bogus=1"), f"bogus: {fields}")
     fails(hitl("answer", run_id, "--set", "at=1"), f"at: {fields}")
     fails(hitl("answer", run_id, "--set", "message=hi"),

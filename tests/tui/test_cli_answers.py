@@ -23,7 +23,7 @@ from flows.gather import GatherFlow
 from hitl import WorkflowCheckpointer
 from hitl.store import open_store
 from tests import pg
-from tests.tui.test_cli import GATHER_ANSWERS, Out, fails, new_run, write  # noqa: F401
+from tests.tui.test_cli import GATHER_ANSWERS, Out, fails, new_run
 from tui.cli.main import main
 from tui.sessions import answering
 from tui.sessions.workspace import drive

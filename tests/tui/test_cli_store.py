@@ -3,11 +3,7 @@ or odd store path is named, a read-only store is read and not called foreign."""
 
 from __future__ import annotations
 
-import ctypes
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest

@@ -81,7 +81,9 @@ def session_log(ckptr: WorkflowCheckpointer, run_id: str) -> list[LogEntry]:
                 break
             seen.add(checkpoint.id)
             checkpoint = by_id[checkpoint.parent_id]  # type: ignore[index]
-        return checkpoint.id if checkpoint.last_completed_step != HUMAN else checkpoint.parent_id or ""
+        if checkpoint.last_completed_step != HUMAN:
+            return checkpoint.id
+        return checkpoint.parent_id or ""
 
     last: dict[str, dict[str, Any]] = {}  # question checkpoint -> its latest answer's values
     entries = []
@@ -165,7 +167,9 @@ def branch_diff(ckptr: WorkflowCheckpointer, run_a: str, run_b: str) -> list[Dif
     return rows
 
 
-def _standing(ckptr: WorkflowCheckpointer, run: RunInfo) -> dict[str, tuple[Any, str, str, str | None]]:
+def _standing(
+    ckptr: WorkflowCheckpointer, run: RunInfo
+) -> dict[str, tuple[Any, str, str, str | None]]:
     """field -> (value, question, label, author) of the run's standing answers."""
     out = {}
     for checkpoint in standing_answers(ckptr.lineage(run.run_id), ckptr.workflow):

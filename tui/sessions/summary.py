@@ -107,7 +107,9 @@ class Summaries:
         if flow not in self._checkpointers:
             workflow = self._workflows.get(flow)
             self._checkpointers[flow] = (
-                None if workflow is None else WorkflowCheckpointer(workflow=workflow, store=self.store)
+                None
+                if workflow is None
+                else WorkflowCheckpointer(workflow=workflow, store=self.store)
             )
         return self._checkpointers[flow]
 
@@ -147,7 +149,9 @@ class Summaries:
         """Sessions in each status, counted by the store."""
         return self.store.count_sessions(now=self._clock(), flow=flow, text=text or None)
 
-    def summary(self, record: SessionRecord, titles: dict[str, str] | None = None) -> SessionSummary:
+    def summary(
+        self, record: SessionRecord, titles: dict[str, str] | None = None
+    ) -> SessionSummary:
         """One session's line; a title the store does not know yet is worked out
         and put in ``titles`` (run id -> title)."""
         ckptr = self.checkpointer(record.flow)
