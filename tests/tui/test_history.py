@@ -188,6 +188,34 @@ async def test_a_run_node_shows_the_run_and_a_click_picks_a_checkpoint(session: 
                     "the clicked checkpoint")
 
 
+async def test_t_on_a_run_line_turns_the_detail_beside_it_to_the_other_view(
+    session: Session,
+) -> None:
+    run_id = await session.complete()
+    async with session.app().run_test(size=SIZE) as pilot:
+        screen = await open_history(pilot, run_id)
+        tree = screen.query_one(Tree)
+        await move_to(pilot, screen, run_id)  # the run's line: the first in both views
+
+        def detail() -> str:
+            parts = ("#detail-head", "#detail-body")
+            return " ".join(" ".join(rendered(screen.query_one(p, Static)) for p in parts).split())
+
+        await until(pilot, lambda: "The only branch" in detail(), "the branch beside the tree")
+        assert "Started by" in detail() and "t: the technical view" in detail()
+        await pilot.press("t")
+        await until(pilot, lambda: outline(tree)[0] == f"● run {run_id} · completed",
+                    "the technical view")
+        await until(pilot, lambda: f"Run {run_id}" in detail(), "the run beside the tree")
+        assert tree.cursor_node is node_of(tree, run_id)
+        assert "completed · 9 checkpoints" in detail()
+        assert "Flow: gather" in detail() and "t: back to the answers" in detail()
+        assert "The only branch" not in detail()
+        await pilot.press("t")
+        await until(pilot, lambda: "The only branch" in detail(), "the branch beside the tree")
+        assert f"Run {run_id}" not in detail() and "t: the technical view" in detail()
+
+
 @pytest.mark.parametrize(
     ("value", "error"),
     [("", "an answer is required"), ("x" * 2001, "at most 2000 characters, got 2001")],

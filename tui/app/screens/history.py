@@ -233,6 +233,10 @@ class HistoryScreen(HitlScreen[None]):
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Row]) -> None:
         data = event.node.data
+        if isinstance(data, CheckpointRow) and self.detail is not None \
+                and self.detail.row.id == data.id:
+            self._show(data)  # the same checkpoint, read again: a stored one never changes
+            return
         self.detail = None
         self._show(data)
         if isinstance(data, CheckpointRow):

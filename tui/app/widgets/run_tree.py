@@ -138,7 +138,15 @@ class RunTree(Tree[Row]):
         return label
 
     def go_to(self, node: TreeNode[Row]) -> None:
-        """Put the cursor on ``node`` (highlighting it) and scroll it into view."""
+        """Put the cursor on ``node`` (highlighting it) and scroll it into view.
+
+        Called after :meth:`show` (the other view, or the session read again):
+        ``node`` is highlighted even when it is on the line the cursor was on,
+        where the tree itself would say nothing and what is shown beside it
+        would stay as it was.
+        """
+        if node.line == self.cursor_line:
+            self.post_message(self.NodeHighlighted(node))
         self.move_cursor(node)
         self.scroll_to_node(node, animate=False)
 
