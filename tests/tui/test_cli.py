@@ -1116,6 +1116,28 @@ def test_resume_without_a_run_goes_on_with_a_failed_run_changed_last(
     assert [c["open_run"] for c in ui] == [run_id]
 
 
+def test_plain_alone_offers_the_runs_resume_goes_on_with_a_failed_one_too(
+    hitl, ui, write, failed_run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waiting = new_run(hitl, write)  # changed before the run that fails
+    failed = failed_run()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    offered = hitl("--plain").lines
+    assert offered[0] == "Sessions to go on with:"
+    assert offered[1].startswith('  1) service · "hi" · failed · question 2 of 2 · just now · run ')
+    assert offered[2].startswith("  2) gather · question 1 of 4 · just now · run ")
+    assert failed.startswith(offered[1].rsplit(" ", 1)[1])
+    assert waiting.startswith(offered[2].rsplit(" ", 1)[1])
+    assert offered[3] == "Start a new session:"
+    assert hitl("resume").code == 0  # opens the first offered
+    assert [c["open_run"] for c in ui] == [failed]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))  # an empty line picks the first
+    result = hitl("--plain")
+    assert "Running it again; your answers are kept." in result.lines
+    assert "The service says HI: fine?" in result.out
+    assert hitl("show", failed, "--json").json["status"] == "waiting"
+
+
 def test_resume_runs_a_failed_step_again_line_by_line_and_with_answers(
     hitl, ui, write, failed_run, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -218,11 +218,11 @@ def test_choices_by_number_or_text_and_every_kind_read_from_lines(env) -> None:
         assert expected in result
 
 
-def test_plain_alone_lists_the_sessions_waiting_and_the_flows(env) -> None:
+def test_plain_alone_lists_the_sessions_to_go_on_with_and_the_flows(env) -> None:
     hitl(env, "--plain", "new", "gather", typed="Ship v2\n.\n")
     done = hitl(env, "--plain", typed="8\nnope\n\nTwo people\n.\n")
     assert done.code == 0, done.err
-    assert done.lines[0] == "Sessions waiting for you:"
+    assert done.lines[0] == "Sessions to go on with:"
     assert done.lines[1].startswith('  1) gather · "Ship v2" · question 2 of 4 · just now · run ')
     assert done.lines[2:5] == ["Start a new session:", "  2) gather: Gather a plan",
                                "  3) joke: Tell a joke"]

@@ -9,11 +9,10 @@ import argparse
 import os
 import sys
 
-from hitl import FAILED
 from tui.cli import answer_commands
 from tui.cli import plain as plain_mode
 from tui.cli.commands import USAGE, CommandError
-from tui.sessions.summary import GOES_ON, Summaries, waiting_first
+from tui.sessions.summary import Summaries, to_go_on
 from tui.sessions.workspace import Workspace
 
 
@@ -25,18 +24,13 @@ def cmd_new(ws: Workspace, args: argparse.Namespace) -> int:
     return open_ui(ws, flow=args.flow, plain=args.plain)
 
 
-RESUMABLE = (*GOES_ON, FAILED)
-"""The runs ``hitl resume`` without RUN goes on with, the one changed last: those
-waiting or interrupted, and a failed one (resuming runs its failed step again)."""
-
-
 def cmd_resume(ws: Workspace, args: argparse.Namespace) -> int:
     """``hitl resume [RUN]``: the UI at RUN, or at the latest run that waits, was
     interrupted or failed; with --answers, answer headless instead."""
     if args.run is not None:
         run = ws.find_run(args.run)
     else:
-        latest = waiting_first(Summaries(ws.store, ws.workflows), 1, RESUMABLE)
+        latest = to_go_on(Summaries(ws.store, ws.workflows), 1)
         if not latest:
             raise CommandError(
                 "nothing to resume: no run is waiting, interrupted or failed "

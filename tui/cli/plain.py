@@ -15,19 +15,20 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from hitl import COMPLETED, FAILED, ConflictError, RunNotWaiting, WorkflowCheckpointer
+from hitl import COMPLETED, FAILED, WAITING, ConflictError, RunNotWaiting, WorkflowCheckpointer
 from hitl.lineage import answer_text
 from tui.cli import answer_commands, commands
 from tui.cli.plain_io import Console, Stopped, ask_field
 from tui.sessions import run_view
 from tui.sessions.answering import refusal
 from tui.sessions.run_view import RunView
-from tui.sessions.summary import Summaries, waiting_first
+from tui.sessions.summary import Summaries, to_go_on
 from tui.sessions.text import ago, one_line
 from tui.sessions.workspace import Workspace
 
 LISTED = 20
-"""Sessions waiting that ``hitl --plain`` offers (the latest; any other by its run id)."""
+"""Sessions to go on with that ``hitl --plain`` offers (the latest; any other by its
+run id)."""
 INTERRUPTED_CODE = 130
 """The exit status after ctrl+c, as for any command a person interrupts."""
 
@@ -69,18 +70,19 @@ def run(ws: Workspace, *, flow: str | None = None, run_id: str | None = None,
 
 def pick(ws: Workspace, con: Console) -> tuple[str | None, str | None]:
     """The flow to start or the run to go on with, as (flow, run id), picked by number."""
-    waiting = waiting_first(Summaries(ws.store, ws.workflows), LISTED)
+    going = to_go_on(Summaries(ws.store, ws.workflows), LISTED)
     entries: list[tuple[str | None, str | None]] = []
-    if waiting:
-        con.say("Sessions waiting for you:")
+    if going:
+        con.say("Sessions to go on with:")
         now = ago_now()
-        width = ws.short_width([s.run_id for s in waiting])
-        for summary in waiting:
+        width = ws.short_width([s.run_id for s in going])
+        for summary in going:
             entries.append((None, summary.run_id))
             title = f'"{one_line(summary.title, 48)}" · ' if summary.title else ""
-            con.say(f"  {len(entries)}) {summary.flow} · {title}{summary.progress} · "
+            status = "" if summary.status == WAITING else f"{summary.status} · "
+            con.say(f"  {len(entries)}) {summary.flow} · {title}{status}{summary.progress} · "
                     f"{now(summary.updated_at)} · run {summary.run_id[:width]}")
-        if len(waiting) == LISTED:
+        if len(going) == LISTED:
             con.say(f"  (the latest {LISTED}; hitl --plain resume RUN opens any other)")
     con.say("Start a new session:")
     for entry in ws.flows.values():
@@ -88,11 +90,11 @@ def pick(ws: Workspace, con: Console) -> tuple[str | None, str | None]:
         title = f": {one_line(entry.title)}" if entry.title else ""
         con.say(f"  {len(entries)}) {entry.name}{title}")
     con.say(f"Type a number from 1 to {len(entries)}, or a flow's name. ctrl+d quits.")
-    if waiting:
+    if going:
         con.say("Empty line: 1 (the session changed last).")
     while True:
         text = con.line().strip()
-        if not text and waiting:
+        if not text and going:
             return entries[0]
         if text.isdigit() and 1 <= int(text) <= len(entries):
             return entries[int(text) - 1]

@@ -23,7 +23,7 @@ from hitl import (
 )
 from hitl.checkpoint import interrupted, timestamp
 from hitl.lineage import standing_answers, title_of
-from hitl.store.base import INTERRUPTED, WAITING, SessionRecord
+from hitl.store.base import FAILED, INTERRUPTED, WAITING, SessionRecord
 
 UNKNOWN_FLOW = "unknown flow"
 PAGE = 50
@@ -177,18 +177,17 @@ class Summaries:
         )  # fmt: skip
 
 
-GOES_ON = (WAITING, INTERRUPTED)
-"""Sessions a person can go on with at a question: waiting on one, or interrupted
-(a crash cut a step off, run again on resume)."""
+GOES_ON = (WAITING, INTERRUPTED, FAILED)
+"""Sessions a person can go on with: waiting on a question, interrupted (a crash
+cut a step off, run again on resume) or failed (going on runs the failed step again)."""
 
 
-def waiting_first(
-    summaries: Summaries, limit: int, statuses: tuple[str, ...] = GOES_ON
-) -> list[SessionSummary]:
-    """The latest ``limit`` sessions in ``statuses`` (those a person can go on with
-    at a question unless told), the latest first."""
+def to_go_on(summaries: Summaries, limit: int) -> list[SessionSummary]:
+    """The latest ``limit`` sessions a person can go on with (:data:`GOES_ON`), the
+    one changed last first: what ``hitl resume`` without a run opens and what
+    ``hitl --plain`` alone offers."""
     found = [
-        s for status in statuses
+        s for status in GOES_ON
         for s in summaries.page(status=status, limit=limit).summaries
     ]  # fmt: skip
     found.sort(key=lambda s: s.updated_at, reverse=True)
