@@ -167,7 +167,7 @@ def test_an_export_from_the_review_screen_is_a_browser_download(
     with tab.page.expect_download() as arrived:
         tab.page.keyboard.press("m")
     download = arrived.value
-    assert download.suggested_filename.startswith("gather-a-plan-")
+    assert download.suggested_filename.startswith("export-me-")  # the session's title
     assert download.suggested_filename.endswith(".md")
     text = Path(download.path()).read_text(encoding="utf-8")
     assert text.startswith("# Gather a plan") and "Export me" in text

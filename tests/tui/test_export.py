@@ -265,3 +265,24 @@ def test_an_export_name_is_short_and_never_taken_twice(tmp_path) -> None:
     assert [p.name for p in paths] == ["plan-0193ab12.md", "plan-0193ab12-2.md",
                                        "plan-0193ab12-3.md"]
     assert [p.read_text(encoding="utf-8") for p in paths] == ["take 1", "take 2", "take 3"]
+
+
+def test_an_export_is_named_after_the_sessions_title_else_its_flows() -> None:
+    from tui.sessions.export import export_name, export_title
+
+    ckptr = checkpointer(GatherFlow())
+    run_id = run_to_end(ckptr, GATHER[:2])
+    assert export_title(ckptr, run_id) == "Ship v2"  # as hitl list shows the session
+    assert export_name(export_title(ckptr, run_id), run_id, "md") == f"ship-v2-{run_id[:8]}.md"
+    # A branch that changes the first answer is titled by the change.
+    answer = ckptr.filter_checkpoints(run_id=run_id, last_completed_step="human")[0]
+    answer.output_event = answer.output_event.model_copy(update={"objective": "Ship v3 — soon"})
+    branch = ckptr.run_from(answer)
+    asyncio.run(_wait(branch))
+    assert export_title(ckptr, branch.run_id) == "Ship v3 — soon"
+    assert export_name("Ship v3 — soon", branch.run_id, "md").startswith("ship-v3-soon-")
+    # No title yet, or one that makes no file-name word: the flow's title.
+    untitled = run_to_end(ckptr, [])
+    assert export_title(ckptr, untitled) == "Gather a plan"
+    wordless = run_to_end(ckptr, [{"objective": "???"}])
+    assert export_title(ckptr, wordless) == "Gather a plan"

@@ -176,7 +176,7 @@ async def test_export_writes_a_file_and_says_where(
         await pilot.press(key)
         await until(pilot, lambda: screen.exported, "the export")
         path = screen.exported[-1]
-        assert path == out / f"gather-a-plan-{run_id[:8]}.{suffix}"
+        assert path == out / f"ship-v2-red-x-red-{run_id[:8]}.{suffix}"  # the session's title
         await until(pilot, lambda: said(app, f"Wrote {path}"), "the note")
     text = path.read_text(encoding="utf-8")
     if suffix == "md":
@@ -198,7 +198,7 @@ async def test_a_second_export_never_overwrites_and_the_paths_stay_on_screen(
     out = tmp_path / "exports"
     monkeypatch.setenv("HITL_EXPORTS", str(out))
     run_id = await session.complete()
-    first, second = out / f"gather-a-plan-{run_id[:8]}.md", out / f"gather-a-plan-{run_id[:8]}-2.md"
+    first, second = (out / f"ship-v2-red-x-red-{run_id[:8]}{end}" for end in (".md", "-2.md"))
     app = session.app()
     async with app.run_test(size=(220, 30)) as pilot:  # no toasts: the screen itself says it
         screen = await open_review(pilot, run_id)

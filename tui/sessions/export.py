@@ -28,7 +28,7 @@ from hitl import (
     StopEvent,
     WorkflowCheckpointer,
 )
-from hitl.lineage import standing_answers
+from hitl.lineage import standing_answers, title_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,9 +249,20 @@ def slug(text: str) -> str:
 
 
 def export_name(title: str, run_id: str, fmt: str) -> str:
-    """A short name for a run's export: its flow's title and the run's short id,
-    ``bug-report-0193ab12.md``."""
+    """A short name for a run's export: a title (:func:`export_title`) and the
+    run's short id, ``bug-report-0193ab12.md``."""
     return f"{slug(title) or 'hitl'}-{slug(run_id[:8]) or 'run'}.{fmt}"
+
+
+def export_title(ckptr: WorkflowCheckpointer, run_id: str) -> str:
+    """What a run's export is named after: the session's own title (the first
+    answer that says something on the way to the run, as ``hitl list`` shows it)
+    when it makes a file-name word, else the flow's title."""
+    run = ckptr.get_run(run_id)
+    title = run.title
+    if title is None:  # a store written before titles were kept: work it out
+        title = title_of(standing_answers(ckptr.lineage(run_id), ckptr.workflow))
+    return title if slug(title) else ckptr.workflow.title or run.flow
 
 
 def write_new(folder: Path, name: str, text: str) -> Path:
@@ -275,6 +286,6 @@ def write_new(folder: Path, name: str, text: str) -> Path:
     raise AssertionError("unreachable")
 
 __all__ = [
-    "Answer", "escape", "export_data", "export_markdown", "export_name", "lineage_answers",
-    "run_result", "slug", "write_new",
+    "Answer", "escape", "export_data", "export_markdown", "export_name", "export_title",
+    "lineage_answers", "run_result", "slug", "write_new",
 ]

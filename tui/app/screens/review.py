@@ -42,6 +42,7 @@ from tui.sessions.export import (
     export_data,
     export_markdown,
     export_name,
+    export_title,
     run_result,
     write_new,
 )
@@ -82,15 +83,18 @@ def export_text(ckptr: WorkflowCheckpointer, run_id: str, fmt: str) -> tuple[str
         text = dumps(export_data(ckptr, run_id)) + "\n"
     else:
         text = export_markdown(ckptr, run_id)
-    title = ckptr.workflow.title or ckptr.get_run(run_id).flow
-    return export_name(title, run_id, fmt), text
+    return export_name(export_title(ckptr, run_id), run_id, fmt), text
 
 
-def export_file(ckptr: WorkflowCheckpointer, run_id: str, fmt: str, folder: Path) -> Path:
+def export_file(
+    ckptr: WorkflowCheckpointer, run_id: str, fmt: str, folder: Path
+) -> tuple[Path, bool]:
     """Write the run's export (``md`` or ``json``) into ``folder``, under a new name
-    when its name is taken (never over a file); its path (blocking)."""
+    when its name is taken (never over a file); its path, and whether its name was
+    taken (blocking)."""
     name, text = export_text(ckptr, run_id, fmt)
-    return write_new(folder, name, text)
+    path = write_new(folder, name, text)
+    return path, path.name != name
 
 
 # -- the screen ---------------------------------------------------------------------------
@@ -137,9 +141,11 @@ class ReviewScreen(HitlScreen[None]):
             self.review = review
 
     class Exported(Message):
-        def __init__(self, path: Path, fmt: str) -> None:
+        def __init__(self, path: Path, taken: bool, fmt: str) -> None:
             super().__init__()
             self.path = path
+            self.taken = taken
+            """The export's own name was taken: it was numbered."""
             self.fmt = fmt
 
     class Delivered(Message):
@@ -214,8 +220,7 @@ class ReviewScreen(HitlScreen[None]):
                     markup=False, timeout=8)
         # The paths stay on the screen after the toast has gone.
         shown = self.query_one("#review-exported", Static)
-        first = export_name(self.review.title, self.run_id, message.fmt) if self.review else ""
-        shown.update(exported_text(self.exported, taken=message.path.name != first))
+        shown.update(exported_text(self.exported, taken=message.taken))
         shown.display = True
 
     def on_review_screen_delivered(self, message: Delivered) -> None:
@@ -275,7 +280,7 @@ class ReviewScreen(HitlScreen[None]):
             return
         self.work(
             lambda: self.Exported(
-                export_file(self._ckptr(), run_id, fmt, locations.exports_dir()), fmt
+                *export_file(self._ckptr(), run_id, fmt, locations.exports_dir()), fmt
             ),
             group="export",
         )
