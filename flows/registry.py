@@ -7,7 +7,7 @@ a taken name is reported in ``problems`` and left out, and so is a file that is
 not a valid questionnaire; neither stops the others from loading.
 
 This module reads no environment variable and knows no default folder: the
-app (``tui/locations.py``) passes ``user_dir``. Files are read once while
+app (``tui/sessions/locations.py``) passes ``user_dir``. Files are read once while
 unchanged, and compiled only when a flow is loaded; a built-in flow asked for by
 name reads none (no file may take its name), so ``hitl new gather`` starts
 without parsing a questionnaire, and without importing the TOML reader.

@@ -1,4 +1,4 @@
-"""tui/export.py: a run's answers, through its branches, and its result, as
+"""tui/sessions/export.py: a run's answers, through its branches, and its result, as
 Markdown and JSON. Fixed clock and ids, so the documents are checked exactly."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 and ``hitl answer RUN``, and the report printed after answering.
 
 Like :mod:`tui.cli.commands`, each command takes the
-:class:`~tui.workspace.Workspace` and the parsed arguments, prints its output, and
+:class:`~tui.sessions.workspace.Workspace` and the parsed arguments, prints its output, and
 returns the exit status; errors are raised and :mod:`tui.cli` turns them into one
 line on stderr.
 """
@@ -55,7 +55,7 @@ def go(handler: RunHandler) -> None:
 
 
 def cmd_new(ws: Workspace, args: argparse.Namespace) -> int:
-    """``hitl new FLOW --answers FILE`` (without a file, :mod:`tui.launch` opens the UI)."""
+    """``hitl new FLOW --answers FILE`` (without a file, :mod:`tui.cli.launch` opens the UI)."""
     workflow = ws.workflow(args.flow)
     answers = read_answers_file(args.answers)
     source = source_name(args.answers)

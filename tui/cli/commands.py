@@ -1,7 +1,7 @@
 """What the headless `hitl` commands that read and manage the store do (starting and
-answering runs: :mod:`tui.cli.answer_commands`; :mod:`tui.launch` opens the terminal UI).
+answering runs: :mod:`tui.cli.answer_commands`; :mod:`tui.cli.launch` opens the terminal UI).
 
-Each command takes the :class:`~tui.workspace.Workspace` and the parsed
+Each command takes the :class:`~tui.sessions.workspace.Workspace` and the parsed
 arguments, prints its output, and returns the exit status; errors are raised
 and :mod:`tui.cli` turns them into one line on stderr.
 """

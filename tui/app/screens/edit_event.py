@@ -2,7 +2,7 @@
 new branch.
 
 A modal over the history or review screen. The form is built from the event's
-model (:class:`~tui.widgets.answer_form.AnswerForm`); the engine checks the edit
+model (:class:`~tui.app.widgets.answer_form.AnswerForm`); the engine checks the edit
 in ``run_from`` and, when it refuses, its ``pydantic.ValidationError`` is shown
 beside the fields and nothing is stored. On success the modal is dismissed with
 the new run's :class:`~hitl.RunInfo`; the screen below decides where to go.

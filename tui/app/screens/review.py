@@ -5,7 +5,8 @@ the order asked. Picking one (enter, a click, or e) opens it in a form: a
 changed answer starts a new branch from it (``run_from``), which goes on to the
 new run's next question, or to its review when it completes straight away. The
 run reviewed is kept as it was. Export writes Markdown or JSON
-(:mod:`tui.export`) to the exports folder (:func:`tui.locations.exports_dir`);
+(:mod:`tui.sessions.export`) to the exports folder
+(:func:`tui.sessions.locations.exports_dir`);
 in a browser (``hitl serve``) it is a download to the person's own machine.
 
 Store reads and writes, the flow's steps and export files run in thread
