@@ -179,6 +179,23 @@ async def test_a_new_session_left_at_once_is_not_kept_as_an_empty_session(sqlite
         assert sqlite.list_runs() == []
 
 
+async def test_hitl_new_makes_the_sessions_only_when_the_person_leaves_the_question(
+        sqlite, fixed):
+    app = make_app(sqlite, open_flow="gather", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        await question(pilot, 1)
+        assert not any(isinstance(s, HomeScreen) for s in app.screen_stack)
+        await pilot.press("escape")  # the question's own way back: the sessions
+        await home(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, FlowPickerScreen))
+        await pilot.press("enter")
+        await question(pilot, 1)
+        assert sum(isinstance(s, HomeScreen) for s in app.screen_stack) == 1
+        await pilot.press("escape")
+        await home(pilot)
+
+
 async def test_a_new_session_with_a_draft_is_kept_and_quitting_at_once_keeps_none(sqlite, fixed):
     app = make_app(sqlite, open_flow="gather", **fixed.options())
     async with app.run_test(size=SIZE) as pilot:

@@ -13,6 +13,7 @@ Every binding of every screen is also a command of the command palette
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -21,6 +22,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
@@ -36,7 +38,6 @@ from hitl import (
 )
 from tui.app import paste
 from tui.app.follow import StoreChanged, follow
-from tui.app.screens.home import HomeScreen
 from tui.sessions import run_view
 from tui.sessions.run_view import RunView
 from tui.sessions.text import visible
@@ -175,15 +176,27 @@ class HitlApp(App[None]):
             # before the question but the question.
             self.new_session(self.open_flow)
             return
-        self.push_screen(HomeScreen())
+        self.push_screen(self._sessions())
         if self.open_run:
             self.open_question(self.open_run)
+
+    def _sessions(self) -> Screen[Any]:
+        from tui.app.screens.home import HomeScreen  # not needed under a first question
+
+        return HomeScreen()
 
     def _home_under(self) -> None:
         """Put the sessions at the bottom of the screens, if they are not there yet
         (read when they show)."""
-        if not any(isinstance(s, HomeScreen) for s in self.screen_stack):
-            self.push_screen(HomeScreen())
+        if not any(map(_is_home, self.screen_stack)):
+            self.push_screen(self._sessions())
+
+    def pop_screen(self) -> AwaitComplete:
+        """As Textual's, but leaving the first screen of ``hitl new`` (no sessions under
+        it: they are made when it is left) shows the sessions, not an empty screen."""
+        if len(self.screen_stack) == 2 and not any(map(_is_home, self.screen_stack)):
+            return self.switch_screen(self._sessions())
+        return super().pop_screen()
 
     def on_unmount(self) -> None:
         self._stop_following.set()
@@ -224,7 +237,7 @@ class HitlApp(App[None]):
         for screen in reversed(self.screen_stack):  # the one on top first: its text wins
             if isinstance(screen, QuestionScreen):
                 screen.keep_draft(replace=screen is self.screen)
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and not _is_home(self.screen):
             self.pop_screen()
         # A session started here and left unanswered goes, unless its question holds
         # a draft (the person comes back to it).
@@ -241,8 +254,8 @@ class HitlApp(App[None]):
             self.call_from_thread(self._sessions_changed)
 
     def _sessions_changed(self) -> None:
-        if isinstance(self.screen, HomeScreen):
-            self.screen.reload()
+        if _is_home(self.screen):
+            self.screen.reload()  # type: ignore[attr-defined]
 
     def _discard_unanswered(self, runs: list[tuple[str, str]]) -> bool:
         """Delete each session of these (run id, flow) started here that nothing was
@@ -279,7 +292,8 @@ class HitlApp(App[None]):
         from tui.app.screens.question import QuestionScreen
 
         view = message.view
-        self._home_under()
+        if view.status == COMPLETED:
+            self._home_under()
         if not view.answers and view.question is not None:
             self._started[view.run_id] = (view.flow, view.question_checkpoint or "")
         if view.status == COMPLETED:
@@ -378,3 +392,9 @@ def run_app(
                  author=ws.author).run()
     finally:
         ws.close()
+
+
+def _is_home(screen: Screen[Any]) -> bool:
+    """Whether ``screen`` is the sessions (home); its module is imported when one is made."""
+    home = sys.modules.get("tui.app.screens.home")
+    return home is not None and isinstance(screen, home.HomeScreen)
