@@ -5,35 +5,37 @@ Import everything public from here::
     from hitl import Workflow, step, StartEvent, StopEvent, WorkflowCheckpointer
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from hitl.answers import Rules, answer_field
-from hitl.checkpoint import Checkpoint, RunInfo
-from hitl.checkpointer import WorkflowCheckpointer
-from hitl.context import Context, DictState
-from hitl.errors import (
-    CheckpointLoadError,
-    CheckpointNotFound,
-    ConflictError,
-    HitlError,
-    PayloadTooLarge,
-    RunNotFound,
-    RunNotWaiting,
-    StoreError,
-    StoreUnavailable,
-    UnknownEventType,
-    WorkflowValidationError,
-)
-from hitl.events import Event, InputRequiredEvent, StartEvent, StopEvent
-from hitl.runner import RunHandler, watch_steps
-from hitl.store import CheckpointStore, MemoryStore, SqliteStore, open_store, redact
-from hitl.store.base import COMPLETED, FAILED, RUNNING, WAITING
-from hitl.workflow import HUMAN, Workflow, step
-
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from hitl.answers import Rules, answer_field
+    from hitl.checkpoint import Checkpoint, RunInfo
+    from hitl.checkpointer import WorkflowCheckpointer
+    from hitl.context import Context, DictState
+    from hitl.errors import (
+        CheckpointLoadError,
+        CheckpointNotFound,
+        ConflictError,
+        HitlError,
+        PayloadTooLarge,
+        RunNotFound,
+        RunNotWaiting,
+        StoreError,
+        StoreUnavailable,
+        UnknownEventType,
+        WorkflowValidationError,
+    )
+    from hitl.events import Event, InputRequiredEvent, StartEvent, StopEvent
+    from hitl.runner import RunHandler, watch_steps
+    from hitl.store.base import COMPLETED, FAILED, RUNNING, WAITING, CheckpointStore
+    from hitl.store.memory import MemoryStore
     from hitl.store.postgres import PostgresStore
+    from hitl.store.spec import open_store, redact
+    from hitl.store.sqlite import SqliteStore
+    from hitl.workflow import HUMAN, Workflow, step
 
 __version__ = "0.1.0"
 
@@ -79,10 +81,40 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """``PostgresStore`` is imported on first use: importing hitl imports no driver."""
-    if name == "PostgresStore":
-        from hitl.store.postgres import PostgresStore
+_WHERE = {
+    "ValidationError": "pydantic",
+    **dict.fromkeys(("Rules", "answer_field"), "hitl.answers"),
+    **dict.fromkeys(("Checkpoint", "RunInfo"), "hitl.checkpoint"),
+    "WorkflowCheckpointer": "hitl.checkpointer",
+    **dict.fromkeys(("Context", "DictState"), "hitl.context"),
+    **dict.fromkeys((
+        "CheckpointLoadError", "CheckpointNotFound", "ConflictError", "HitlError",
+        "PayloadTooLarge", "RunNotFound", "RunNotWaiting", "StoreError", "StoreUnavailable",
+        "UnknownEventType", "WorkflowValidationError",
+    ), "hitl.errors"),
+    **dict.fromkeys(("Event", "InputRequiredEvent", "StartEvent", "StopEvent"), "hitl.events"),
+    **dict.fromkeys(("RunHandler", "watch_steps"), "hitl.runner"),
+    **dict.fromkeys(
+        ("COMPLETED", "FAILED", "RUNNING", "WAITING", "CheckpointStore"), "hitl.store.base"),
+    "MemoryStore": "hitl.store.memory",
+    "PostgresStore": "hitl.store.postgres",
+    **dict.fromkeys(("open_store", "redact"), "hitl.store.spec"),
+    "SqliteStore": "hitl.store.sqlite",
+    **dict.fromkeys(("HUMAN", "Workflow", "step"), "hitl.workflow"),
+}
+"""Where each public name is defined: it is imported from there on first use (PEP 562),
+so importing hitl (or one of its modules) imports no store, engine part or driver it
+does not use."""
 
-        return PostgresStore
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(where), name)
+    globals()[name] = value  # asked once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
