@@ -5,7 +5,6 @@ Import everything public from here::
     from hitl import Workflow, step, StartEvent, StopEvent, WorkflowCheckpointer
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -107,11 +106,48 @@ so importing hitl (or one of its modules) imports no store, engine part or drive
 does not use."""
 
 
+def _module(where: str) -> Any:
+    """The module ``where`` names, each imported by a statement of its own (the engine
+    imports nothing by a computed name)."""
+    match where:
+        case "pydantic":
+            import pydantic as module
+        case "hitl.answers":
+            import hitl.answers as module
+        case "hitl.checkpoint":
+            import hitl.checkpoint as module
+        case "hitl.checkpointer":
+            import hitl.checkpointer as module
+        case "hitl.context":
+            import hitl.context as module
+        case "hitl.errors":
+            import hitl.errors as module
+        case "hitl.events":
+            import hitl.events as module
+        case "hitl.runner":
+            import hitl.runner as module
+        case "hitl.store.base":
+            import hitl.store.base as module
+        case "hitl.store.memory":
+            import hitl.store.memory as module
+        case "hitl.store.postgres":
+            import hitl.store.postgres as module
+        case "hitl.store.spec":
+            import hitl.store.spec as module
+        case "hitl.store.sqlite":
+            import hitl.store.sqlite as module
+        case "hitl.workflow":
+            import hitl.workflow as module
+        case _:
+            raise AssertionError(where)
+    return module
+
+
 def __getattr__(name: str) -> Any:
     where = _WHERE.get(name)
     if where is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(where), name)
+    value = getattr(_module(where), name)
     globals()[name] = value  # asked once
     return value
 
