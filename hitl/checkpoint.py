@@ -206,6 +206,10 @@ class RunInfo:
     """Who started the run (None: not recorded)."""
     title: str | None = None
     """The text of the first answer on its way ("" none yet, None not known)."""
+    made_from: str | None = None
+    """For a branch, the run the person was on when they made it (``run_from``'s
+    ``made_from``); None for a root, or a branch that did not say (made before
+    runs kept it): read it as the run of the checkpoint ``branched_from``."""
 
     @classmethod
     def from_record(cls, run: RunRecord) -> RunInfo:
@@ -223,6 +227,7 @@ class RunInfo:
             interrupted=interrupted(run, time.time()),
             author=run.author,
             title=run.title,
+            made_from=run.made_from,
         )
 
 

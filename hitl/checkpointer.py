@@ -157,7 +157,12 @@ class WorkflowCheckpointer:
         return RunHandler(self._engine, store, run_id, cursor)
 
     def run_from(
-        self, checkpoint: Checkpoint, *, store_checkpoints: bool = True, author: str | None = None
+        self,
+        checkpoint: Checkpoint,
+        *,
+        store_checkpoints: bool = True,
+        author: str | None = None,
+        made_from: str | None = None,
     ) -> RunHandler:
         """Start a new run, in the same session, from ``checkpoint``.
 
@@ -165,9 +170,18 @@ class WorkflowCheckpointer:
         answer and stored as the new run's first checkpoint (a ``human`` one,
         made by ``author``, default the checkpointer's); otherwise the new run
         goes on from the checkpoint as it was.
+
+        ``made_from`` names the run the person was on when they branched (its
+        ``RunInfo.made_from``): a stored run of this flow and session with
+        ``checkpoint`` on its way, perhaps from before its own fork (changing
+        answer 1 while on a branch that changed answer 3). Faces offer that run's
+        later answers again. ``ValueError``, and nothing stored, for any other.
+        Without it the branch reads as made from ``checkpoint``'s run.
         """
         author = self.author if author is None else author
         origin, session = self._records.origin(checkpoint.record)
+        if made_from is not None:
+            self._check_made_from(made_from, origin, session)
         flow = self.workflow.flow_name
         store = self._store_for_new_run(store_checkpoints)
         run_id, now = self._new_id(), self._clock()
@@ -197,10 +211,24 @@ class WorkflowCheckpointer:
             )
         title = self._branch_title(origin, first, event)
         run = self._new_run(run_id, session, origin.id, None, now, title=title, author=author)
+        run = run._replace(made_from=made_from)
         cursor = self._cursor(run, first or origin, event)
         run = run._replace(status=status_after(cursor.event, cursor.answered))
         store.create_run(run, first)
         return RunHandler(self._engine, store, run_id, cursor)
+
+    def _check_made_from(self, made_from: str, origin: CheckpointRecord, session: str) -> None:
+        run = self.store.get_run(made_from)
+        if run is None or run.flow != self.workflow.flow_name or run.session != session:
+            raise ValueError(
+                f"made_from: {made_from} is no stored run of flow {self.workflow.flow_name!r} "
+                f"in session {session}: name the run the branch is made on"
+            )
+        if not self._records.on_way(run, origin):
+            raise ValueError(
+                f"made_from: checkpoint {origin.id} is not on the way of run {made_from}: "
+                "a branch is made on a run whose answers lead to the checkpoint"
+            )
 
     def keep(self, run_id: str) -> RunInfo:
         """Store a run started with ``store_checkpoints=False``, as it is now, with

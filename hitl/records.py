@@ -82,6 +82,19 @@ class Records:
             )
         return record
 
+    def on_way(self, run: RunRecord, checkpoint: CheckpointRecord) -> bool:
+        """Whether ``checkpoint`` is on ``run``'s way: one of its own, or one before
+        the checkpoint it branched from, and so on back to its root (its lineage),
+        read one origin at a time."""
+        while run.run_id != checkpoint.run_id:
+            if run.branched_from is None:
+                return False
+            origin = self.checkpoint(run.branched_from)
+            if origin.run_id == checkpoint.run_id:
+                return checkpoint.seq <= origin.seq
+            run = self.run(origin.run_id)
+        return True
+
     def tip(self, run: RunRecord) -> CheckpointRecord | None:
         """The run's latest checkpoint; for a branch with none yet, the one it came from."""
         if run.tip is not None:

@@ -1,4 +1,6 @@
-"""The store protocol (version 3: version 2 and delete_unchanged_session) and the rows it keeps.
+"""The store protocol (version 4: version 3 and a run's ``made_from``) and the rows it keeps.
+
+Version 3 was version 2 and ``delete_unchanged_session``.
 
 A store keeps runs, checkpoints and sessions as rows of plain values (events
 and state as JSON text). It knows nothing of workflows: the engine encodes
@@ -38,6 +40,13 @@ Words used below:
 - A run's or checkpoint's **author** is the person who made it (a run: who
   started it; a checkpoint: who answered or edited); ``None`` for a step's
   checkpoint and for rows older than authors.
+- A branch's **made_from** is the run the person was on when they made it (the
+  branch they were looking at, whose way holds the checkpoint ``branched_from``,
+  maybe a run before that checkpoint's fork): a face offers that run's later
+  answers again. ``None`` for a root run and for runs stored before it was
+  kept (protocol 3 and older), which are read as made from the run of their
+  ``branched_from``. The engine checks it before it writes; a store keeps it
+  as given, and it may name a run deleted since.
 """
 
 from __future__ import annotations
@@ -87,7 +96,7 @@ class RunRecord(NamedTuple):
     origin is the checkpoint ``branched_from``); ``tip`` is its latest checkpoint
     (None and ``tip_seq`` -1 while it has none). ``updated_at`` is the time of
     its last write (its tip's ``created_at`` or its status's ``at``, whichever
-    is later). ``owner``/``lease_until``: see the module's words."""
+    is later). ``owner``/``lease_until``, ``made_from``: see the module's words."""
 
     run_id: str
     flow: str
@@ -104,6 +113,7 @@ class RunRecord(NamedTuple):
     updated_at: float
     author: str | None
     title: str | None
+    made_from: str | None = None
 
 
 class SessionRecord(NamedTuple):
@@ -170,7 +180,7 @@ class CheckpointStore(Protocol):
         ``ConflictError``, and nothing written, if the run id is taken, or if
         ``branched_from`` is no longer stored or is not of ``run.session`` (a
         branch made while its origin was being deleted). ``tip``/``tip_seq`` of
-        ``run`` are ignored: the store keeps them.
+        ``run`` are ignored: the store keeps them; ``made_from`` is kept as given.
         """
 
     def append(

@@ -9,7 +9,7 @@ from hitl.store.base import INTERRUPTED, RUNNING
 
 RUN_COLUMNS = (
     "run_id, flow, session, branched_from, start, status, error, owner, lease_until, "
-    "tip, tip_seq, created_at, updated_at, author, title"
+    "tip, tip_seq, created_at, updated_at, author, title, made_from"
 )
 CK_COLUMNS = (
     "id, run_id, parent_id, seq, flow, step, input_type, input, output_type, output, "
@@ -27,7 +27,7 @@ def _call(function: str, *types: str) -> str:
 
 _TEXT, _FLOAT, _INT = "text", "float8", "int4"
 CREATE_RUN = _call(
-    "hitl_create_run", *[_TEXT] * 8, _FLOAT, _FLOAT, _FLOAT, *[_TEXT] * 3,
+    "hitl_create_run", *[_TEXT] * 8, _FLOAT, _FLOAT, _FLOAT, *[_TEXT] * 4,
     *[_TEXT] * 8, _FLOAT, _TEXT,
 )  # fmt: skip
 APPEND = _call(

@@ -30,7 +30,7 @@ from psycopg import errors as pg_errors
 
 from hitl.errors import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 LOCK_KEY = 0x6869746C  # "hitl": the advisory lock taken while the schema is made
 CHANNEL = "hitl"
 TOMBSTONES_KEPT = 10_000  # as MemoryStore: deleted sessions remembered for changes()
@@ -74,7 +74,8 @@ CREATE TABLE hitl_runs (
     updated_at    double precision NOT NULL,
     author        text,
     title         text,
-    folded        text
+    folded        text,
+    made_from     text COLLATE "C"
 );
 CREATE INDEX hitl_runs_by_session ON hitl_runs (session, n);
 CREATE TABLE hitl_checkpoints (
@@ -175,13 +176,13 @@ END $$;
 """
 
 # hitl_create_run: 0 done, 1 the run id is taken, 2 the origin is gone or of
-# another session. p_ck_id NULL: no first checkpoint.
+# another session. p_ck_id NULL: no first checkpoint. Schema 4 added p_made_from.
 _CREATE_RUN = """
 CREATE FUNCTION hitl_create_run(
     p_run text, p_flow text, p_session text, p_branched_from text, p_start text,
     p_status text, p_error text, p_owner text, p_lease double precision,
     p_created double precision, p_updated double precision, p_author text, p_title text,
-    p_folded text,
+    p_folded text, p_made_from text,
     p_ck_id text, p_ck_parent text, p_ck_step text, p_ck_input_type text, p_ck_input text,
     p_ck_output_type text, p_ck_output text, p_ck_state text, p_ck_created double precision,
     p_ck_author text
@@ -196,9 +197,10 @@ BEGIN
         IF NOT FOUND THEN RETURN 2; END IF;
     END IF;
     INSERT INTO hitl_runs (run_id, flow, session, branched_from, start, status, error, owner,
-                           lease_until, created_at, updated_at, author, title, folded)
+                           lease_until, created_at, updated_at, author, title, folded,
+                           made_from)
     VALUES (p_run, p_flow, p_session, p_branched_from, p_start, p_status, p_error, p_owner,
-            p_lease, p_created, p_updated, p_author, p_title, p_folded)
+            p_lease, p_created, p_updated, p_author, p_title, p_folded, p_made_from)
     ON CONFLICT (run_id) DO NOTHING;
     IF NOT FOUND THEN RETURN 1; END IF;
     IF p_ck_id IS NOT NULL THEN
@@ -422,6 +424,11 @@ MIGRATIONS: dict[int, list[str]] = {
         _APPEND,
     ],
     2: [_DELETE_UNCHANGED_SESSION],
+    3: [  # a branch's made_from: None for the runs stored before it
+        'ALTER TABLE hitl_runs ADD COLUMN made_from text COLLATE "C"',
+        "DROP FUNCTION hitl_create_run",
+        _CREATE_RUN,
+    ],
 }
 """Version n -> the statements that take a store of version n to n + 1, run in one
 transaction with the version bump."""

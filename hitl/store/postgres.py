@@ -116,7 +116,7 @@ class PostgresStore(PgClient):
         params = (
             run.run_id, run.flow, run.session, run.branched_from, run.start, run.status,
             run.error, run.owner, run.lease_until, run.created_at, run.updated_at, run.author,
-            run.title, _fold(run.title), *ck,
+            run.title, _fold(run.title), run.made_from, *ck,
         )  # fmt: skip
 
         def work(conn: psycopg.Connection) -> int:

@@ -130,6 +130,8 @@ class SqliteFile:
                     schema.migrate_from_1(db)
                 elif header == (schema.APPLICATION_ID, 2):
                     schema.migrate_from_2(db)
+                elif header == (schema.APPLICATION_ID, 3):
+                    schema.migrate_from_3(db)
             header = self._header()
         app_id, version = header
         if app_id != schema.APPLICATION_ID:

@@ -7,7 +7,7 @@ from hitl.store.base import COMPLETED, INTERRUPTED, RUNNING
 
 RUN_COLUMNS = (
     "run_id, flow, session, branched_from, start, status, error, owner, lease_until, "
-    "tip, tip_seq, created_at, updated_at, author, title"
+    "tip, tip_seq, created_at, updated_at, author, title, made_from"
 )
 CK_COLUMNS = (
     "id, run_id, parent_id, seq, flow, step, input_type, input, output_type, output, "
@@ -21,7 +21,7 @@ SELECT_RUN = f"SELECT {RUN_COLUMNS} FROM runs"
 SELECT_CHECKPOINT = f"SELECT {CK_COLUMNS} FROM checkpoints"
 SELECT_SESSION = f"SELECT {SESSION_COLUMNS} FROM sessions"
 
-INSERT_RUN = f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({','.join('?' * 15)})"
+INSERT_RUN = f"INSERT INTO runs ({RUN_COLUMNS}) VALUES ({','.join('?' * 16)})"
 INSERT_CHECKPOINT = f"INSERT INTO checkpoints ({CK_COLUMNS}) VALUES ({','.join('?' * 13)})"
 
 # Every change has its own number, one more than the last: the highest of the

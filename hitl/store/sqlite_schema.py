@@ -1,4 +1,4 @@
-"""The SQLite store's schema (version 3) and the migrations from versions 1 and 2.
+"""The SQLite store's schema (version 4) and the migrations from versions 1, 2 and 3.
 
 Tables:
 
@@ -23,14 +23,16 @@ author or title) is migrated in place in one transaction as it is opened: its
 runs keep their order, their titles and authors read as unknown (None). Schema 2
 had two indexes on flow, (flow, change) and (flow, status, change), that every
 write of a session updated: schema 3 has the one (flow, change, status) in their
-place, so an append changes nine b-trees, not ten.
+place, so an append changes nine b-trees, not ten. Schema 4 keeps a branch's
+``made_from`` (the run the person was on when they made it) on its run's row;
+the runs of an older file read it as unknown (None).
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x6869746C  # "hitl": marks the file as ours
 TOMBSTONES_KEPT = 10_000
 
@@ -50,11 +52,13 @@ CREATE TABLE runs (
     created_at    REAL NOT NULL,
     updated_at    REAL NOT NULL,
     author        TEXT,
-    title         TEXT
+    title         TEXT,
+    made_from     TEXT
 )"""
+_RUNS_BY_SESSION = "CREATE INDEX runs_by_session ON runs (session)"
 
-_REST = """
-CREATE INDEX runs_by_session ON runs (session);
+_REST = f"""
+{_RUNS_BY_SESSION};
 CREATE TABLE sessions (
     session     TEXT PRIMARY KEY,
     flow        TEXT NOT NULL,
@@ -119,7 +123,7 @@ SELECT r.run_id, r.flow, r.session, r.branched_from, r.start,
        CASE WHEN c.seq IS NULL OR r.status_seq >= c.seq THEN r.error END,
        CASE WHEN c.seq IS NULL OR r.status_seq >= c.seq THEN r.owner ELSE c.owner END,
        NULL, c.id, coalesce(c.seq, -1), r.created_at,
-       max(r.updated_at, coalesce(c.created_at, 0)), NULL, NULL
+       max(r.updated_at, coalesce(c.created_at, 0)), NULL, NULL, NULL
 FROM runs r LEFT JOIN checkpoints c ON c.run_id = r.run_id
      AND c.seq = (SELECT max(seq) FROM checkpoints WHERE run_id = r.run_id)
 ORDER BY r.rowid
@@ -131,7 +135,7 @@ def migrate_from_1(db: sqlite3.Connection) -> None:
     rows = db.execute(_V1_RUNS).fetchall()
     db.execute("ALTER TABLE runs RENAME TO runs_v1")
     db.execute(_RUNS)
-    db.executemany(f"INSERT INTO runs VALUES ({','.join('?' * 15)})", rows)
+    db.executemany(f"INSERT INTO runs VALUES ({','.join('?' * 16)})", rows)
     db.execute("DROP TABLE runs_v1")
     _run_all(db, _REST)
     db.execute("ALTER TABLE checkpoints DROP COLUMN status")
@@ -163,9 +167,30 @@ def migrate_from_1(db: sqlite3.Connection) -> None:
 
 
 def migrate_from_2(db: sqlite3.Connection) -> None:
-    """Schema 2 -> 3, inside the caller's transaction: the two indexes on flow
-    become one."""
+    """Schema 2 -> the current one, inside the caller's transaction: the two
+    indexes on flow become one, then as from schema 3."""
     db.execute("DROP INDEX sessions_by_flow_status")
     db.execute("DROP INDEX sessions_by_flow")
     db.execute("CREATE INDEX sessions_by_flow ON sessions (flow, change, status)")
+    migrate_from_3(db)
+
+
+_V3_RUN_COLUMNS = (
+    "rowid, run_id, flow, session, branched_from, start, status, error, owner, lease_until, "
+    "tip, tip_seq, created_at, updated_at, author, title"
+)
+
+
+def migrate_from_3(db: sqlite3.Connection) -> None:
+    """Schema 3 -> 4, inside the caller's transaction: runs gain ``made_from``,
+    None for every run stored before it. The table is made again as a new file
+    makes it (rowids kept, so runs keep their order), not altered: a file
+    migrated holds the same schema as a new one."""
+    db.execute("ALTER TABLE runs RENAME TO runs_v3")
+    db.execute(_RUNS)
+    db.execute(
+        f"INSERT INTO runs ({_V3_RUN_COLUMNS}) SELECT {_V3_RUN_COLUMNS} FROM runs_v3 ORDER BY rowid"
+    )
+    db.execute("DROP TABLE runs_v3")
+    db.execute(_RUNS_BY_SESSION)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -9,6 +9,11 @@ resources. Its authors and titles are unknown until the engine fills titles in.
 application id and version) of a schema-2 file written by that release through
 its public API: gather sessions FIRST (with a branch that changed the
 resources), SECOND and DONE (completed), and one deleted.
+
+``tests/data/store-v3.sql`` is the same for a schema-3 file, made before runs
+kept what they were made from: gather session V3_A answered A1, A2, A3 and
+waiting on its notes; V3_B branched from its answer 3 (B3) and completed with
+B4; V3_C, a change of answer 1 (C1) made while on V3_B, waiting on resources.
 """
 
 from __future__ import annotations
@@ -38,6 +43,11 @@ V2_GONE = "7a28b767-a713-4116-badd-0a330c67ec9c"
 V2_DONE = "f389c73e-b353-4b7e-a066-dafb7e140836"
 V2_LAST_CHANGE = 27
 
+V3 = V1.parent / "store-v3.sql"
+V3_A = "8a5d0b72-9eac-4400-80d1-6011b87df6f7"
+V3_B = "b5875708-8ad5-4e10-9fbf-16606e724b71"
+V3_C = "0af51377-e70c-452b-ac87-9808aa690fec"
+
 
 @pytest.fixture
 def v1(tmp_path):
@@ -54,6 +64,7 @@ async def test_a_schema_1_file_is_migrated_and_goes_on(v1):
         runs = {r.run_id: r for r in ckptr.runs()}
         assert list(runs) == [FIRST, BRANCH, SECOND]  # the order created, kept
         assert [r.status for r in runs.values()] == ["waiting"] * 3
+        assert [r.made_from for r in runs.values()] == [None] * 3
         assert runs[BRANCH].session == FIRST
         assert len(ckptr.checkpoints[FIRST]) == 5
         sessions = store.sessions(now=0.0)
@@ -92,7 +103,7 @@ def schema_of(path) -> list[tuple]:
 
 async def test_a_schema_2_file_is_migrated_and_goes_on(v2, tmp_path):
     with SqliteStore(v2) as store:
-        assert sql(v2, "PRAGMA user_version") == [(3,)]
+        assert sql(v2, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
         with SqliteStore(tmp_path / "new.db"):
             pass
         assert schema_of(v2) == schema_of(tmp_path / "new.db")  # as a new file is made
@@ -100,6 +111,7 @@ async def test_a_schema_2_file_is_migrated_and_goes_on(v2, tmp_path):
         runs = {r.run_id: r for r in ckptr.runs()}
         assert list(runs) == [V2_FIRST, V2_BRANCH, V2_SECOND, V2_DONE]  # the order created
         assert [r.status for r in runs.values()] == ["waiting"] * 3 + ["completed"]
+        assert [r.made_from for r in runs.values()] == [None] * 4
         assert runs[V2_BRANCH].session == V2_FIRST
         assert [len(ckptr.checkpoints[r]) for r in runs] == [5, 2, 3, 9]
         assert ckptr.checkpoints[V2_FIRST][3].output_event.resources == "Two people"
@@ -141,3 +153,47 @@ def test_a_schema_2_migration_that_fails_changes_nothing(v2):
     assert sql(v2, "PRAGMA user_version") == [(2,)]
     assert sql(v2, "SELECT count(*) FROM runs") == [(4,)]
     assert sql(v2, "SELECT count(*) FROM sqlite_master WHERE name = 'sessions_by_flow'") == [(1,)]
+
+
+@pytest.fixture
+def v3(tmp_path):
+    path = tmp_path / "v3.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(V3.read_text())
+    db.close()
+    assert sql(path, "PRAGMA user_version") == [(3,)]
+    return path
+
+
+async def test_a_schema_3_file_is_migrated_its_branches_made_from_unknown(v3, tmp_path):
+    with SqliteStore(v3) as store:
+        assert sql(v3, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+        with SqliteStore(tmp_path / "new.db"):
+            pass
+        assert schema_of(v3) == schema_of(tmp_path / "new.db")  # as a new file is made
+        ckptr = WorkflowCheckpointer(workflow=GatherFlow(), store=store)
+        runs = {r.run_id: r for r in ckptr.runs()}
+        assert list(runs) == [V3_A, V3_B, V3_C]  # the order created, kept
+        assert [r.status for r in runs.values()] == ["waiting", "completed", "waiting"]
+        assert [r.made_from for r in runs.values()] == [None] * 3
+        assert [len(ckptr.checkpoints[r]) for r in runs] == [7, 4, 2]
+        assert store.get_session(V3_A).branches == 3
+        first = ckptr.lineage(V3_B)[1]  # answer 1, from before V3_B's fork
+        first.output_event = first.output_event.model_copy(update={"objective": "D1"})
+        d = await ckptr.run_from(first, made_from=V3_B)
+        assert d.message == "What resources do you have available?"
+        d_id = ckptr.runs()[-1].run_id
+        assert ckptr.get_run(d_id).made_from == V3_B
+    with SqliteStore(v3) as store:  # and opens again as it is now
+        assert store.get_run(d_id).made_from == V3_B
+        assert store.get_run(V3_C).made_from is None
+        assert [r.run_id for r in store.list_runs()] == [V3_A, V3_B, V3_C, d_id]
+
+
+def test_a_schema_3_migration_that_fails_changes_nothing(v3):
+    sql(v3, "CREATE TABLE runs_v3 (x)")  # in the way of the migration
+    with pytest.raises(StoreError, match=str(v3)):
+        SqliteStore(v3)
+    assert sql(v3, "PRAGMA user_version") == [(3,)]
+    assert sql(v3, "SELECT count(*) FROM runs") == [(3,)]
+    assert "made_from" not in [row[1] for row in sql(v3, "PRAGMA table_info(runs)")]

@@ -31,12 +31,13 @@ def run_row(
     at: float = T0,
     author: str | None = None,
     title: str | None = "",
+    made_from: str | None = None,
 ) -> RunRecord:
     run_id = run_id or new_id()
     start = None if branched_from else '{"type":"StartEvent","v":1,"data":{}}'
     return RunRecord(
         run_id, flow, session or run_id, branched_from, start, status, None, owner,
-        lease_until, None, -1, at, at, author, title,
+        lease_until, None, -1, at, at, author, title, made_from,
     )  # fmt: skip
 
 

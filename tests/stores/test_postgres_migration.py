@@ -5,6 +5,11 @@ kept, and it goes on.
 ``tests/data/pg-store-v1.sql`` is pg_dump's text of a schema-1 store written by
 that release through its public API: gather sessions FIRST (with a branch that
 changed the resources), SECOND and DONE (completed), and one deleted.
+
+``tests/data/pg-store-v3.sql`` is the same of a schema-3 store, made before runs
+kept what they were made from: gather session V3_A answered A1, A2, A3 and
+waiting on its notes; V3_B branched from its answer 3 (B3) and completed with
+B4; V3_C, a change of answer 1 (C1) made while on V3_B, waiting on resources.
 """
 
 from __future__ import annotations
@@ -27,13 +32,27 @@ GONE = "95749078-7156-48d5-bfeb-7e1c597f8ecd"
 DONE = "9f46c687-e63f-42bc-8592-7f80fd548553"
 LAST_CHANGE = 25
 
+V3 = V1.parent / "pg-store-v3.sql"
+V3_A = "3630f30e-8909-42e6-bbad-d62c15165edc"
+V3_B = "1ca38fec-31f0-4f3e-86b8-702a066e0537"
+V3_C = "da5488be-81c9-4944-896c-a8f7dd381a52"
+
+
+def loaded(server: pg.PgServer, dsn: str, dump: Path, at: int) -> str:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(dump.read_text())
+    assert version(server, dsn) == at
+    return dsn
+
 
 @pytest.fixture
 def v1(pg_server: pg.PgServer, fresh_db: str) -> str:
-    with psycopg.connect(fresh_db, autocommit=True) as conn:
-        conn.execute(V1.read_text())
-    assert version(pg_server, fresh_db) == 1
-    return fresh_db
+    return loaded(pg_server, fresh_db, V1, 1)
+
+
+@pytest.fixture
+def v3(pg_server: pg.PgServer, fresh_db: str) -> str:
+    return loaded(pg_server, fresh_db, V3, 3)
 
 
 def version(server: pg.PgServer, dsn: str) -> int:
@@ -47,6 +66,7 @@ async def test_a_schema_1_store_is_migrated_and_goes_on(pg_server, v1):
         runs = {r.run_id: r for r in ckptr.runs()}
         assert list(runs) == [FIRST, BRANCH, SECOND, DONE]  # the order created, kept
         assert [r.status for r in runs.values()] == ["waiting"] * 3 + ["completed"]
+        assert [r.made_from for r in runs.values()] == [None] * 4
         assert runs[BRANCH].session == FIRST
         assert len(ckptr.checkpoints[FIRST]) == 5 and len(ckptr.checkpoints[DONE]) == 9
         page = store.sessions(now=0.0)
@@ -90,3 +110,36 @@ def test_a_migration_that_fails_changes_nothing(pg_server, v1):
     assert pg_server.sql(
         "SELECT count(*) FROM pg_indexes WHERE indexname = 'hitl_sessions_by_status'", database=db
     ) == [(1,)]  # the migration's first step was undone with the rest
+
+
+async def test_a_schema_3_store_is_migrated_its_branches_made_from_unknown(pg_server, v3):
+    with PostgresStore(v3) as store:
+        assert version(pg_server, v3) == SCHEMA_VERSION
+        ckptr = WorkflowCheckpointer(workflow=GatherFlow(), store=store)
+        runs = {r.run_id: r for r in ckptr.runs()}
+        assert list(runs) == [V3_A, V3_B, V3_C]  # the order created, kept
+        assert [r.status for r in runs.values()] == ["waiting", "completed", "waiting"]
+        assert [r.made_from for r in runs.values()] == [None] * 3
+        assert [len(ckptr.checkpoints[r]) for r in runs] == [7, 4, 2]
+        assert store.get_session(V3_A).branches == 3
+        first = ckptr.lineage(V3_B)[1]  # answer 1, from before V3_B's fork
+        first.output_event = first.output_event.model_copy(update={"objective": "D1"})
+        d = ckptr.run_from(first, made_from=V3_B)
+        await d
+    with PostgresStore(v3) as store:  # and opens again as the latest schema
+        assert store.get_run(d.run_id).made_from == V3_B
+        assert store.get_run(V3_C).made_from is None
+        assert [r.run_id for r in store.list_runs()] == [V3_A, V3_B, V3_C, d.run_id]
+
+
+def test_a_schema_3_migration_that_fails_changes_nothing(pg_server, v3):
+    db = v3.rsplit("/", 1)[1]
+    pg_server.sql("DROP FUNCTION hitl_create_run", database=db)  # in the migration's way
+    with pytest.raises(StoreError, match="hitl_create_run"):
+        PostgresStore(v3)
+    assert version(pg_server, v3) == 3
+    assert pg_server.sql("SELECT count(*) FROM hitl_runs", database=db) == [(3,)]
+    assert pg_server.sql(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'hitl_runs' AND column_name = 'made_from'", database=db
+    ) == [(0,)]  # the migration's first step was undone with the rest

@@ -47,6 +47,22 @@ def test_authors_and_titles_round_trip(store):
     assert store.get_session(run.session).title == "Ship v2 ✓"
 
 
+def test_what_a_branch_was_made_from_round_trips(store, other):
+    root = started(store)
+    shown = run_row(session=root.run_id, branched_from=root.tip, status=WAITING)
+    store.create_run(shown)
+    made = run_row(session=root.run_id, branched_from=root.tip, made_from=shown.run_id, title=None)
+    store.create_run(made, ck_row(made.run_id, 0, parent_id=root.tip, step="human"))
+    for view in (store, other):
+        assert view.get_run(made.run_id).made_from == shown.run_id
+        assert [r.made_from for r in view.session_runs(root.run_id)] == [None, None, shown.run_id]
+        assert [r.made_from for r in view.list_runs()] == [None, None, shown.run_id]
+    grow(store, made, 1, status=RUNNING)  # the writes that move a run keep it
+    store.set_status(made.run_id, WAITING, error=None, owner=None, at=T0 + 5)
+    store.set_titles({made.run_id: "Ship v3"})
+    assert other.get_run(made.run_id).made_from == shown.run_id
+
+
 def test_a_run_id_is_taken_once(store):
     run = run_row()
     store.create_run(run)
