@@ -107,3 +107,15 @@ def test_an_old_store_file_reads_with_authors_unknown(hitl, tmp_path, monkeypatc
     log = hitl("log", "ae335334", "--json").json
     assert log and all(e["author"] is None for e in log)
     assert "unknown answered" in hitl("log", "ae335334").out
+
+
+def test_a_change_on_a_branch_is_made_on_that_branch(hitl, write) -> None:
+    run = new_run(hitl, write, {"objective": "Ship v2", "resources": "Two people"})
+    b = hitl("change", run, "--set", "resources=Three").lines[0].split()[6]
+    changed = hitl("change", b, "--set", "objective=Ship v3")  # answer 1: from before b's fork
+    assert changed.code == 0, changed
+    c = changed.lines[0].split()[6]
+    assert hitl("show", c, "--json").json["made_from"] == b
+    assert f"Made on:  run {b}" in hitl("show", c).out
+    assert hitl("show", b, "--json").json["made_from"] == run
+    assert "Made on" not in hitl("show", b).out  # made on the run of its answer: said once

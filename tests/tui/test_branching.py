@@ -80,6 +80,58 @@ async def test_a_change_from_the_history_fills_in_the_later_answers(session: Ses
         )
 
 
+async def test_a_change_on_a_branch_fills_in_that_branchs_answers(session: Session) -> None:
+    """Back to answer 1 on branch 2 (which changed the approach): the approach
+    offered is branch 2's, though answer 1 is the first run's."""
+    first = await session.complete()
+    second = await session.rewind(first, "approach", "Pair on it")
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        app.open_question(second)
+        await until(pilot, lambda: question_shown(app.screen), "the notes question")
+        screen = app.screen
+        for _ in range(3):
+            await pilot.press("ctrl+b")
+            await pilot.pause()
+        assert screen.shown is not None and screen.shown.number == 1
+        screen.form.query_one(TextArea).load_text("Ship v3")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.run_id not in (first, second) and question_shown(screen),
+                    "the next question, on a new branch")
+        await pilot.press("ctrl+s")  # the resources, as filled in
+        await until(pilot, lambda: question_shown(screen) and screen.shown.number == 3,
+                    "the approach question")
+        assert on_screen(screen) == (
+            "What approach will you take?", "Pair on it", CHECK_IT,
+            "branch 3 of 3 · objective changed",
+        )
+
+
+async def test_a_change_from_a_branchs_review_fills_in_that_branchs_answers(
+    session: Session,
+) -> None:
+    first = await session.complete()
+    second = await session.rewind(first, "approach", "Pair on it")
+    await session.ckptr.answer(second, notes="")
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "home")
+        app.open_review(second)
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.review,
+                    "the review")
+        await pilot.press("enter")  # answer 1, the first run's
+        await until(pilot, lambda: isinstance(app.screen, EditEventScreen), "the edit form")
+        app.screen.form.fields[0].input.load_text("Ship v3")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: question_shown(app.screen), "the next question")
+        screen = app.screen
+        await pilot.press("ctrl+s")  # the resources, as filled in
+        await until(pilot, lambda: question_shown(screen) and screen.shown.number == 3,
+                    "the approach question")
+        assert on_screen(screen)[1:3] == ("Pair on it", CHECK_IT)
+
+
 def test_the_branch_label_says_which_branch_and_what_changed() -> None:
     assert branch_label(1, 1) == ""  # a session of one run is no branch
     assert branch_label(1, 3) == "branch 1 of 3 · the first"

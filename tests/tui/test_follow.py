@@ -125,7 +125,9 @@ async def test_a_history_follows_a_branch_made_and_deleted_elsewhere(shared: Sha
         def branch() -> str:
             answer = root.answers[0]
             edited = answer.event.model_copy(update={"objective": "a, changed elsewhere"})
-            return run_view.change_answer(writer, answer.checkpoint_id, edited).run_id
+            return run_view.change_answer(
+                writer, answer.checkpoint_id, edited, on=root.run_id
+            ).run_id
 
         new = await in_thread(branch)
         await until(pilot, lambda: runs_shown(screen) == [root.run_id, new])

@@ -246,3 +246,22 @@ async def test_the_review_says_who_gave_each_answer_and_when(session: Session) -
             "answered by Bob [red]B[/red]",
         ]
         assert shown[0][2].startswith("answered by Ann · 2026-01-05 09:")
+
+
+async def test_a_branch_made_on_another_says_which(session: Session) -> None:
+    """Changing answer 1 while on branch 2 makes branch 3 from the first run's
+    answer; its detail says it was made while on branch 2, whose answers it offered."""
+    run, second, _ = await shared(session)
+    checkpoint = session.answer_checkpoint(run, "objective")
+    checkpoint.output_event = checkpoint.output_event.model_copy(update={"objective": "Later"})
+    made = session.ckptr.run_from(checkpoint, made_from=second)
+    await made
+    async with session.app().run_test(size=SIZE) as pilot:
+        screen = await open_history(pilot, made.run_id)
+        await select_run(pilot, screen, made.run_id)
+        body = " ".join(rendered(screen.query_one("#detail-body", Static)).split())
+        assert "Branched from question 1 (Objective) of branch 1" in body
+        assert "Made while on branch 2: its later answers were offered here" in body
+        await select_run(pilot, screen, second)
+        body = " ".join(rendered(screen.query_one("#detail-body", Static)).split())
+        assert "Made while" not in body  # made on the run it branched from: said once

@@ -207,6 +207,7 @@ def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
         out(dumps({
             "run_id": info.run_id, "flow": info.flow, "session": info.session,
             "status": status_of(info), "branched_from": info.branched_from,
+            "made_from": info.made_from,
             "created_at": info.created_at.isoformat(), "updated_at": info.updated_at.isoformat(),
             "error": info.error,
             "checkpoints": [
@@ -229,6 +230,8 @@ def cmd_show(ws: Workspace, args: argparse.Namespace) -> int:
     if info.branched_from:
         origin = ckptr.get_checkpoint(info.branched_from)
         head.append(("Branched", f"from checkpoint {origin.seq} of run {origin.run_id}"))
+        if info.made_from is not None and info.made_from != origin.run_id:
+            head.append(("Made on", f"run {info.made_from}"))
     head += [("Started", when(info.created_at)), ("Changed", when(info.updated_at))]
     if info.error:
         head.append(("Error", one_line(info.error)))

@@ -190,7 +190,8 @@ def change_answer(
 ) -> RunInfo:
     """Change the latest earlier answer that has ``texts``' fields (all of one
     question; values as typed, ``--set`` style) and go on from it on a new
-    branch, as the UI's back-and-change does; the old branch is kept. The new
+    branch made from ``run_id`` (which offers its later answers again), as the
+    UI's back-and-change does; the old branch is kept. The new
     run; ``ValidationError`` naming the field, nothing stored, for a value the
     question refuses."""
     values: dict[str, Any] = texts
@@ -203,7 +204,7 @@ def change_answer(
         if all(name in rules for name in values):
             changed = coerce(type(event), texts, text=True)
             checkpoint.output_event = event.model_copy(update=changed)
-            handler = ckptr.run_from(checkpoint)
+            handler = ckptr.run_from(checkpoint, made_from=run_id)
             drive(handler)
             return ckptr.get_run(handler.run_id)
     known = sorted({n for c in answers if isinstance(c.output_event, InputRequiredEvent)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hitl import WAITING, InputRequiredEvent, RunInfo, WorkflowCheckpointer
+from hitl import WAITING, InputRequiredEvent, RunInfo, RunNotFound, WorkflowCheckpointer
 from hitl.lineage import standing_answers
 from tui.sessions import branches
 from tui.sessions.branches import NOTHING_CHANGED
@@ -31,6 +31,8 @@ def branch(
     ckptr: WorkflowCheckpointer,
     checkpoint_id: str,
     changes: Mapping[str, Any] | None = None,
+    *,
+    on: str | None = None,
 ) -> RunInfo:
     """A new run from ``checkpoint_id``, driven until it waits, completes or fails.
 
@@ -39,25 +41,65 @@ def branch(
     naming the field, storing nothing. Without ``changes`` the new run goes on
     from the checkpoint as it was. A step that fails leaves the new run
     ``failed`` with its error: read it from the ``RunInfo``.
+
+    ``on`` is the run the person was on (the question screen's, the
+    review's, the history line's): the branch is recorded as made from it
+    (:func:`made_from`), and offers its later answers again. None: the
+    checkpoint's own run.
     """
     checkpoint = ckptr.get_checkpoint(checkpoint_id)
     if changes:
         checkpoint.output_event = checkpoint.output_event.model_copy(update=dict(changes))
-    handler = ckptr.run_from(checkpoint)
+    handler = ckptr.run_from(checkpoint, made_from=made_from(ckptr, on))
     drive(handler)
     return ckptr.get_run(handler.run_id)
 
 
-def preview(ckptr: WorkflowCheckpointer, checkpoint_id: str) -> RunInfo:
+def preview(
+    ckptr: WorkflowCheckpointer, checkpoint_id: str, *, on: str | None = None
+) -> RunInfo:
     """"Branch from here": go on from ``checkpoint_id`` unchanged on a new branch
     that is not stored (``store_checkpoints=False``) while it waits on its first
     question, so that looking around leaves nothing behind; :func:`keep` stores
     it when the person answers. A branch that completes or fails at once (there
-    is nothing to answer) is kept at once, as :func:`branch` keeps it."""
-    handler = ckptr.run_from(ckptr.get_checkpoint(checkpoint_id), store_checkpoints=False)
+    is nothing to answer) is kept at once, as :func:`branch` keeps it.
+    ``on``: as :func:`branch`'s."""
+    handler = ckptr.run_from(
+        ckptr.get_checkpoint(checkpoint_id), store_checkpoints=False,
+        made_from=made_from(ckptr, on),
+    )
     drive(handler)
     info = ckptr.get_run(handler.run_id)
     return info if info.status == WAITING else ckptr.keep(info.run_id)
+
+
+def made_from(ckptr: WorkflowCheckpointer, run_id: str | None) -> str | None:
+    """What a branch made on ``run_id`` records as made from: ``run_id`` itself
+    when it is stored; for a branch not stored yet (a :func:`preview`), the
+    stored run it would branch from, whose answers it shows."""
+    if run_id is None or ckptr.store.get_run(run_id) is not None:
+        return run_id
+    return earlier_run(ckptr, ckptr.get_run(run_id))
+
+
+def earlier_run(ckptr: WorkflowCheckpointer, info: RunInfo) -> str | None:
+    """The run a branch was made on, whose answers it offers again: the one it
+    records (``made_from``) while that is still stored, else the run of the
+    checkpoint it branched from (as for branches made before runs recorded
+    it); None for a root."""
+    if info.branched_from is None:
+        return None
+    return _made_from_stored(ckptr, info) or ckptr.get_checkpoint(info.branched_from).run_id
+
+
+def _made_from_stored(ckptr: WorkflowCheckpointer, info: RunInfo) -> str | None:
+    if info.made_from is None:
+        return None
+    try:
+        ckptr.get_run(info.made_from)
+    except RunNotFound:  # deleted since, and its answers with it
+        return None
+    return info.made_from
 
 
 def keep(ckptr: WorkflowCheckpointer, run_id: str) -> None:
@@ -82,7 +124,7 @@ class Fork:
     changed: tuple[str, ...] = ()
     """The answer fields this branch answered differently from the earlier one."""
     earlier: str | None = None
-    """The run it branched from, whose answers it offers again."""
+    """The run it was made on (:func:`earlier_run`), whose answers it offers again."""
     carried: Mapping[Key, dict[str, Any]] = field(default_factory=dict)
     """The earlier branch's answers to the questions this one has not answered
     since it forked: filled in when it asks them, for the person to check."""
@@ -118,15 +160,18 @@ def branch_label(number: int, total: int, changed: Sequence[str] = ()) -> str:
 
 def fork_of(ckptr: WorkflowCheckpointer, info: RunInfo) -> Fork | None:
     """Where ``info``'s run stands among its session's branches (None for a
-    session of one run), what it changed and what it offers again from the run
-    it branched from (blocking: a few store reads, none for a lone run)."""
+    session of one run), what it changed and what it offers again: the later
+    answers of the run it was made on (:func:`earlier_run`; a change on branch B
+    of an answer from before B's fork offers B's, not those of the run the
+    answer belongs to). Blocking: a few store reads, none for a lone run."""
     runs = ckptr.store.session_runs(info.session)
     numbers = {r.run_id: i for i, r in enumerate(runs, start=1)}
     number = numbers.get(info.run_id, 0)
     if info.branched_from is None:
         return Fork(number, len(runs)) if len(runs) > 1 else None
     origin = ckptr.get_checkpoint(info.branched_from)
-    theirs_lineage = ckptr.lineage(origin.run_id)
+    earlier = _made_from_stored(ckptr, info) or origin.run_id
+    theirs_lineage = ckptr.lineage(earlier)
     ids = [c.id for c in theirs_lineage]
     at = ids.index(origin.id) if origin.id in ids else len(ids)
     place = {c: i for i, c in enumerate(ids)}
@@ -147,9 +192,9 @@ def fork_of(ckptr: WorkflowCheckpointer, info: RunInfo) -> Fork | None:
         if before is not None:
             changed += [n for n, v in event.answers().items()
                         if before.get(n) != v and n not in changed]  # fmt: skip
-    pending = ckptr.pending_question(origin.run_id)
+    pending = ckptr.pending_question(earlier)
     return Fork(
-        number, len(runs), tuple(changed), origin.run_id,
+        number, len(runs), tuple(changed), earlier,
         {k: v for k, v in theirs.items() if k not in answered},
         (pending[0].id, question_key(pending[1])) if pending is not None else None,
     )

@@ -116,15 +116,17 @@ def answer(
 
 
 def change_answer(
-    ckptr: WorkflowCheckpointer, checkpoint_id: str, edited: InputRequiredEvent
+    ckptr: WorkflowCheckpointer, checkpoint_id: str, edited: InputRequiredEvent, *, on: str
 ) -> RunView:
-    """Branch: a new run from an earlier answer, with ``edited`` in its place.
+    """Branch: a new run from an earlier answer of run ``on`` (the one shown), with
+    ``edited`` in its place.
 
     The old run is kept as it was; the new one goes on from the changed answer,
-    offering the old one's later answers again (:mod:`tui.sessions.branching`,
-    as the review and history screens' edits do).
+    offering ``on``'s later answers again, even when the answer changed is from
+    before ``on``'s own fork (:mod:`tui.sessions.branching`, as the review and
+    history screens' edits do).
     """
-    return load_run(ckptr, branch(ckptr, checkpoint_id, edited.answers()).run_id)
+    return load_run(ckptr, branch(ckptr, checkpoint_id, edited.answers(), on=on).run_id)
 
 
 def start(ckptr: WorkflowCheckpointer) -> RunView:

@@ -35,7 +35,8 @@ BRANCH_NOTE = "Saving branches from here; the run you came from is kept."
 
 # ModalScreen first: its CSS (the screen below shows through) must come before Screen's
 class EditEventScreen(ModalScreen[RunInfo | None], HitlScreen[RunInfo | None]):
-    """Edit ``event`` (the output of checkpoint ``checkpoint_id``) and branch with it."""
+    """Edit ``event`` (the output of checkpoint ``checkpoint_id``) and branch with it,
+    on run ``on`` (the one the screen below shows: see ``branching.branch``)."""
 
     CSS_PATH = "edit_event.tcss"
     PROBLEM_TITLE = "Could not branch"
@@ -60,11 +61,12 @@ class EditEventScreen(ModalScreen[RunInfo | None], HitlScreen[RunInfo | None]):
 
     def __init__(
         self, ckptr: Any, checkpoint_id: str, event: Event, *, title: str,
-        note: str = BRANCH_NOTE,
+        on: str | None = None, note: str = BRANCH_NOTE,
     ) -> None:
         super().__init__()
         self.ckptr = ckptr
         self.checkpoint_id = checkpoint_id
+        self.on = on
         self.event = event
         self.title_text = title
         self.note = note
@@ -114,8 +116,8 @@ class EditEventScreen(ModalScreen[RunInfo | None], HitlScreen[RunInfo | None]):
             return
         message.form.clear_errors()
         values = message.values
-        ckptr, checkpoint_id = self.ckptr, self.checkpoint_id
-        self._work(lambda: self.Branched(branch(ckptr, checkpoint_id, values)))
+        ckptr, checkpoint_id, on = self.ckptr, self.checkpoint_id, self.on
+        self._work(lambda: self.Branched(branch(ckptr, checkpoint_id, values, on=on)))
 
     # -- the worker -------------------------------------------------------------
 

@@ -303,7 +303,8 @@ class HistoryScreen(HitlScreen[None]):
             title = (f"Edit the output of checkpoint {row.seq} · {row.step_label} "
                      f"({row.output_type})")
         self.app.push_screen(
-            EditEventScreen(self._ckptr(), row.id, detail.output_event, title=title),
+            EditEventScreen(self._ckptr(), row.id, detail.output_event, title=title,
+                            on=row.run_id),
             self._edited,
         )
 
@@ -320,13 +321,13 @@ class HistoryScreen(HitlScreen[None]):
                         "to. Press e to change it, on a new branch.", title="Nothing to branch",
                         markup=False)
             return
-        checkpoint_id = row.id
+        checkpoint_id, on = row.id, row.run_id
         where = (f"your answer to question {row.number} ({question_label(row.question)})"
                  if row.is_answer and row.question is not None
                  else f"checkpoint {row.seq} ({row.step_label})")
         self.notify(f"Going on from {where} on a new branch, kept when you answer…",
                     markup=False)
-        self._work(lambda: self.Branched(preview(self._ckptr(), checkpoint_id)))
+        self._work(lambda: self.Branched(preview(self._ckptr(), checkpoint_id, on=on)))
 
     def action_open_run(self) -> None:
         data = self.query_one(RunTree).picked

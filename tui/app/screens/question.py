@@ -496,7 +496,8 @@ class QuestionScreen(FollowsStore, ShowsWorking, OffersTyped, HitlScreen[None]):
             await self.go_to(later if later < len(view.answers) else None)
             return
         self._work(lambda: self.Loaded(
-            run_view.change_answer(self._ckptr(), answer.checkpoint_id, answered),
+            run_view.change_answer(self._ckptr(), answer.checkpoint_id, answered,
+                                   on=view.run_id),
             branched=True,
         ))
 

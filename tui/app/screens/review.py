@@ -257,7 +257,7 @@ class ReviewScreen(HitlScreen[None]):
         self.app.push_screen(
             EditEventScreen(
                 self._ckptr(), answer.checkpoint_id, answer.event,
-                title=f"Change answer {answer.number}",
+                title=f"Change answer {answer.number}", on=self.run_id,
                 note="Saving branches from this answer; the run you reviewed is kept.",
             ),
             self._edited,

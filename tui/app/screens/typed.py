@@ -112,6 +112,7 @@ class OffersTyped:
         self._drop_offer()
         self._typed.pop(question_key(typed.event), None)
         self._work(lambda: self.Loaded(
-            run_view.change_answer(self._ckptr(), answer.checkpoint_id, answered),
+            run_view.change_answer(self._ckptr(), answer.checkpoint_id, answered,
+                                   on=view.run_id),
             branched=True,
         ))

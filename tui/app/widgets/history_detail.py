@@ -114,6 +114,11 @@ def branch_body(session: SessionTree, run: RunRow) -> Text:
         else:
             where = f"step {origin.seq}"
         lines.append(f"Branched from {where} of {of}")
+        made_on = session.runs.get(run.info.made_from or "")
+        if made_on is not None and made_on.run_id != origin.run_id:
+            lines.append(
+                f"Made while on branch {made_on.number}: its later answers were offered here"
+            )
     else:
         lines.append("The session's first run.")
     body = Text("\n".join(lines))
