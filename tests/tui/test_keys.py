@@ -186,6 +186,27 @@ async def test_keys_that_arrive_together_keep_their_order(sqlite, fixed, steps, 
         assert area.text == text
 
 
+@pytest.mark.parametrize(
+    "sent",
+    ["Ship v2\rTwo devs\rA laptop", "Ship v2\r\x1b[200~Two devs\x1b[201~\rA laptop"],
+    ids=["typed", "pasted"],
+)
+async def test_lines_typed_ahead_answer_the_questions_they_were_typed_for(sqlite, fixed, sent):
+    # "Ship v2", Enter, "Two devs", Enter, ... in one read (sent by tmux, typed fast,
+    # batched by a browser's connection): each line is the answer to its own question
+    app = make_app(sqlite, open_flow="gather", **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await question(pilot, 1)
+        terminal_sends(app, sent)
+        screen = await question(pilot, 3)
+        area = screen.query_one(TextArea)
+        await until(pilot, lambda: area.text == "A laptop")
+        assert answers_of(app.checkpointer("gather"), screen.run_id) == [
+            {"objective": "Ship v2"}, {"resources": "Two devs"},
+        ]
+        assert app.keys_held == 0
+
+
 async def test_a_paste_holding_terminal_codes_is_kept_in_order_without_them(sqlite, fixed):
     app = make_app(sqlite, open_flow="gather", **fixed.options())
     async with app.run_test(size=SIZE) as pilot:

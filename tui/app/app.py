@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -38,6 +38,7 @@ from hitl import (
 )
 from tui.app import paste
 from tui.app.follow import StoreChanged, follow
+from tui.app.typed_ahead import HoldsTypedAhead
 from tui.sessions import run_view
 from tui.sessions.run_view import RunView
 from tui.sessions.text import visible
@@ -50,7 +51,7 @@ Clock = Callable[[], float]
 Now = Callable[[], "datetime | float"]
 
 
-class HitlApp(App[None]):
+class HitlApp(HoldsTypedAhead):
     """Sessions, questions, back and branch; history and review from other screens."""
 
     CSS_PATH = "app.tcss"

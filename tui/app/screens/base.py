@@ -21,6 +21,7 @@ from textual.screen import Screen
 
 from hitl import HitlError
 from tui.app.host import Host
+from tui.app.typed_ahead import ready_for_keys
 
 ResultT = TypeVar("ResultT")
 
@@ -72,6 +73,9 @@ class HitlScreen(Screen[ResultT]):
             return job()
         except Exception as exc:
             return self.failed(exc)
+
+    def on_screen_resume(self) -> None:
+        ready_for_keys(self)  # keys typed ahead of a screen coming up go to it
 
     def failed(self, exc: Exception) -> Message:
         """The message for an error a job raised (screens add their own kinds)."""

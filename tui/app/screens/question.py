@@ -52,6 +52,7 @@ from tui.app.screens.following import FollowsStore
 from tui.app.screens.typed import OffersTyped, Typed
 from tui.app.screens.working import CONTINUE, ShowsWorking
 from tui.app.text import plain
+from tui.app.typed_ahead import ready_for_keys
 from tui.app.widgets.answer_form import AnswerForm
 from tui.app.widgets.answers_panel import AnswersPanel
 from tui.app.widgets.footer import Footer
@@ -474,6 +475,8 @@ class QuestionScreen(FollowsStore, ShowsWorking, OffersTyped, HitlScreen[None]):
         message.stop()
         shown, view = self.shown, self.view
         if self.busy or shown is None or view is None:
+            if not self.busy:  # (busy: what was typed ahead goes on when it ends)
+                ready_for_keys(self)
             return
         values = message.values
         try:
@@ -494,6 +497,7 @@ class QuestionScreen(FollowsStore, ShowsWorking, OffersTyped, HitlScreen[None]):
         if answered.model_dump() == answer.event.model_dump():
             later = shown.answer_index + 1
             await self.go_to(later if later < len(view.answers) else None)
+            ready_for_keys(self)
             return
         self._work(lambda: self.Loaded(
             run_view.change_answer(self._ckptr(), answer.checkpoint_id, answered,

@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 from hitl import watch_steps
 from hitl.workflow import StepSpec
 from tui.app.text import plain
+from tui.app.typed_ahead import ready_for_keys
 from tui.sessions.steps import NEXT_QUESTION, doing
 
 WORKING_AFTER = 0.4
@@ -58,6 +59,7 @@ class ShowsWorking:
             self._working = self.set_timer(WORKING_AFTER, lambda: self._say_working(self.busy))
         else:
             self._say_working(False)
+            ready_for_keys(self)  # the next question is on screen (or the answer refused)
 
     def _say_working(self, working: bool) -> None:
         button = self.query_one("#continue-button", Button)

@@ -25,6 +25,7 @@ from textual.widgets import Input, Static
 
 from hitl import Event, InputRequiredEvent, Rules
 from tui.app.text import plain
+from tui.app.typed_ahead import ready_for_keys
 from tui.app.widgets.answer_field import AnswerField, FieldDone, UnreadableInput
 from tui.app.widgets.fields import field_class
 from tui.app.widgets.text_fields import JsonField
@@ -84,7 +85,13 @@ class AnswerForm(Vertical):
     field moves to the next and submits on the last, in every kind of field; the
     screen binds ctrl+s to ``submit()`` as well, from anywhere, under its own name
     ("Continue", "Branch"), so the form binds none.
+
+    Keys typed after an Enter in a field wait until the form or its screen is
+    ready for them (:mod:`tui.app.typed_ahead`): the next field focused, the
+    answer refused, or the next question shown.
     """
+
+    HOLDS_KEYS_AFTER_ENTER = True
 
     class Submitted(Message):
         """The person is done with the form; ``values`` are what it holds."""
@@ -211,6 +218,7 @@ class AnswerForm(Vertical):
         self.set_class(bool(general), "-invalid")
         if by_field:
             names[next(iter(by_field))].focus_input()
+        ready_for_keys(self)  # what was typed ahead goes to the field that stays
         return list(by_field)
 
     @staticmethod
@@ -245,6 +253,10 @@ class AnswerForm(Vertical):
             return
         self.post_message(self.Submitted(self, values))
 
+    def on_descendant_focus(self) -> None:
+        """A field (or a drop-down's list) took the focus: keys typed ahead go to it."""
+        ready_for_keys(self)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in a one-line field: the next field, or submit on the last."""
         event.stop()
@@ -261,6 +273,7 @@ class AnswerForm(Vertical):
             if field in widget.ancestors_with_self:
                 if i + 1 < len(fields):
                     fields[i + 1].focus_input()
+                    ready_for_keys(self)
                 else:
                     self.submit()
                 return

@@ -16,6 +16,7 @@ from textual.widgets import RadioButton, RadioSet, Select, SelectionList, Static
 
 from hitl import Rules
 from tui.app.text import plain
+from tui.app.typed_ahead import ready_for_keys
 from tui.app.widgets.answer_field import AnswerField, FieldDone
 
 
@@ -142,6 +143,7 @@ class ChoiceField(AnswerField):
                 self.show_error("choose one first: ↑↓ to move, then Enter")
             else:
                 self.show_error("choose one first: Enter opens the list")
+            ready_for_keys(self)
 
     def compose_input(self) -> ComposeResult:
         choices = _choices(self)
@@ -202,6 +204,7 @@ class MultiChoiceField(AnswerField):
         if _required(self) and not self.value():
             event.stop()
             self.show_error("tick at least one first: ↑↓ to move, Space ticks")
+            ready_for_keys(self)
 
 
 class YesNoField(AnswerField):
