@@ -2,12 +2,10 @@
 
 The app stands on the session layer: it holds a ``Workspace`` (the store, its
 flows, a checkpointer per flow), and the moves between screens that any screen
-may ask for: open a run's question, its history or its
-review, start a new session. Screens decide what to show; the app knows where
-things are.
-
-Every binding of every screen is also a command of the command palette
-(ctrl+p), next to Textual's own (theme, keys, quit, screenshot).
+may ask for: open a run's question, its history or its review, start a new
+session. Screens decide what to show; the app knows where things are. Keys typed
+ahead of a screen wait for it (``HoldsTypedAhead``). Every binding of every screen
+is also a command of the palette (ctrl+p), next to Textual's own.
 """
 
 from __future__ import annotations
