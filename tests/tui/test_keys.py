@@ -171,6 +171,29 @@ async def test_alt_enter_from_the_terminal_starts_a_new_line_not_a_submit(sqlite
 @pytest.mark.parametrize(
     ("flow", "sent", "text"),
     [
+        ("gather", "Ship v3\x7f2", "Ship v2"),  # a long text: backspace
+        ("gather", "Ship v2 now\x1b[D\x1b[D\x1b[D\x1b[D\x15Then ", "Then  now"),  # ←, ctrl+u
+        ("numbers", "13\x7f2", "12"),  # a one-line field: backspace
+    ],
+    ids=["backspace", "left-ctrl-u", "one-line"],
+)
+async def test_editing_keys_act_in_order_with_the_keys_read_with_them(
+    sqlite, fixed, numbers, flow, sent, text
+):
+    # typed fast, over a slow link or sent by tmux: one read holds characters and
+    # editing keys, and each acts where it was typed (Textualize/textual#6605)
+    app = make_app(sqlite, flows_dir=numbers, open_flow=flow, **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await question(pilot, 1)
+        terminal_sends(app, sent)
+        field = screen.query_one("TextArea, Input")
+        value = (lambda: field.text) if isinstance(field, TextArea) else (lambda: field.value)
+        await until(pilot, lambda: value() == text, f"{text!r} in the field")
+
+
+@pytest.mark.parametrize(
+    ("flow", "sent", "text"),
+    [
         ("gather", "Two devs\nA laptop\x1b\rsoon", "Two devs\nA laptop\nsoon"),
         ("steps", "one\ntwo", "one\ntwo"),  # a list: ctrl+j starts the next item
     ],

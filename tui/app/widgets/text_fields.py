@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.validation import Failure, ValidationResult, Validator
+from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from tui.app.paste import clean_paste
@@ -25,7 +26,27 @@ from tui.app.widgets.answer_field import AnswerField, FieldDone, PasteCleaned, U
 
 NEW_LINE_KEYS = "ctrl+j or alt+enter"
 """The keys that start a new line in a long answer (Enter submits, as in any field)."""
-NEW_LINE = frozenset({"ctrl+j", "alt+enter"})
+
+
+async def run_own_binding(widget: Widget, event: events.Key) -> bool:
+    """Do what ``widget`` binds ``event``'s key to now, in order with the characters
+    typed around it (True: done, and the key goes no further).
+
+    Textual types a character in as the widget reads it, but runs a widget's
+    binding (backspace, ←, ctrl+u, ctrl+j...) only once the key has bubbled up to
+    the app: after the characters read with it, so "Ship v3", backspace, "2" in one
+    read (typed fast, over a slow link, sent by tmux) gave "Ship v2" with the 2
+    deleted (Textualize/textual#6605). Bindings with priority, and those of the
+    screen and app, are left as they are.
+    """
+    if event.is_printable:
+        return False
+    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+        if not binding.priority and await widget.app.run_action(binding.action, widget):
+            event.stop()
+            event.prevent_default()
+            return True
+    return False
 
 
 class AnswerTextArea(TextArea):
@@ -42,7 +63,7 @@ class AnswerTextArea(TextArea):
     BINDINGS: ClassVar[list[BindingType]] = [
         # ctrl+j is what every terminal sends for it (a line feed); alt+enter
         # where the terminal tells it from Enter. Named here for the palette and
-        # help; the keys themselves are taken in _on_key.
+        # help; run in order with typed keys by _on_key (run_own_binding).
         Binding("ctrl+j,alt+enter", "new_line", "New line", show=False),
     ]
 
@@ -54,13 +75,8 @@ class AnswerTextArea(TextArea):
             event.stop()
             event.prevent_default()
             self.post_message(FieldDone(self))
-        elif event.key in NEW_LINE:
-            # At once, as a typed character is: a binding's action runs after
-            # the keys already read with it, so "a", ctrl+j, "b" arriving in one
-            # read (typed fast, sent by tmux) would give "ab\n".
-            event.stop()
-            event.prevent_default()
-            self.action_new_line()
+        else:
+            await run_own_binding(self, event)  # ctrl+j, backspace, ctrl+u... in order
 
     def action_new_line(self) -> None:
         if not self.read_only:
@@ -88,7 +104,10 @@ class AnswerTextArea(TextArea):
 
 class AnswerInput(Input):
     """An Input whose pasted text is cleaned (``clean_paste``); its first line is
-    kept, as Input keeps it."""
+    kept, as Input keeps it. Its editing keys act in order (``run_own_binding``)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        await run_own_binding(self, event)
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # instead of Input's: the text cleaned first
