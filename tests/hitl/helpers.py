@@ -164,3 +164,32 @@ def sql(path: Path, statement: str, params: tuple = ()) -> list[tuple]:
         return db.execute(statement, params).fetchall()
     finally:
         db.close()
+
+
+async def branch_on_migrated_v3(store: Any, runs_made: list[str]) -> str:
+    """The schema-3 store of tests/data (three gather runs: A, its branch B, C) as
+    migrated: its runs as they were made, none recorded as made from a run; a branch
+    made now from B records B. The new branch's run id."""
+    from flows.gather import GatherFlow
+
+    a, b, _c = runs_made
+    ckptr = WorkflowCheckpointer(workflow=GatherFlow(), store=store)
+    runs = {r.run_id: r for r in ckptr.runs()}
+    assert list(runs) == runs_made  # the order created, kept
+    assert [r.status for r in runs.values()] == ["waiting", "completed", "waiting"]
+    assert [r.made_from for r in runs.values()] == [None] * 3
+    assert [len(ckptr.checkpoints[r]) for r in runs] == [7, 4, 2]
+    assert store.get_session(a).branches == 3
+    first = ckptr.lineage(b)[1]  # answer 1, from before B's fork
+    first.output_event = first.output_event.model_copy(update={"objective": "D1"})
+    d = ckptr.run_from(first, made_from=b)
+    assert (await d).message == "What resources do you have available?"
+    assert ckptr.get_run(d.run_id).made_from == b
+    return d.run_id
+
+
+def check_reopened_v3(store: Any, runs_made: list[str], branch: str) -> None:
+    """The migrated schema-3 store opened again: the branch made on it kept its run."""
+    assert store.get_run(branch).made_from == runs_made[1]
+    assert store.get_run(runs_made[2]).made_from is None
+    assert [r.run_id for r in store.list_runs()] == [*runs_made, branch]

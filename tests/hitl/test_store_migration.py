@@ -28,7 +28,7 @@ from hitl import WorkflowCheckpointer
 from hitl.errors import StoreError
 from hitl.store import SqliteStore
 from hitl.store.sqlite_schema import SCHEMA_VERSION
-from tests.hitl.helpers import sql
+from tests.hitl.helpers import branch_on_migrated_v3, check_reopened_v3, sql
 
 V1 = __import__("pathlib").Path(__file__).parent.parent / "data" / "store-v1.db"
 FIRST = "ae335334-4f92-4fa4-ad2a-02258f9f5c40"
@@ -47,6 +47,7 @@ V3 = V1.parent / "store-v3.sql"
 V3_A = "8a5d0b72-9eac-4400-80d1-6011b87df6f7"
 V3_B = "b5875708-8ad5-4e10-9fbf-16606e724b71"
 V3_C = "0af51377-e70c-452b-ac87-9808aa690fec"
+V3_RUNS = [V3_A, V3_B, V3_C]
 
 
 @pytest.fixture
@@ -171,23 +172,9 @@ async def test_a_schema_3_file_is_migrated_its_branches_made_from_unknown(v3, tm
         with SqliteStore(tmp_path / "new.db"):
             pass
         assert schema_of(v3) == schema_of(tmp_path / "new.db")  # as a new file is made
-        ckptr = WorkflowCheckpointer(workflow=GatherFlow(), store=store)
-        runs = {r.run_id: r for r in ckptr.runs()}
-        assert list(runs) == [V3_A, V3_B, V3_C]  # the order created, kept
-        assert [r.status for r in runs.values()] == ["waiting", "completed", "waiting"]
-        assert [r.made_from for r in runs.values()] == [None] * 3
-        assert [len(ckptr.checkpoints[r]) for r in runs] == [7, 4, 2]
-        assert store.get_session(V3_A).branches == 3
-        first = ckptr.lineage(V3_B)[1]  # answer 1, from before V3_B's fork
-        first.output_event = first.output_event.model_copy(update={"objective": "D1"})
-        d = await ckptr.run_from(first, made_from=V3_B)
-        assert d.message == "What resources do you have available?"
-        d_id = ckptr.runs()[-1].run_id
-        assert ckptr.get_run(d_id).made_from == V3_B
+        d_id = await branch_on_migrated_v3(store, V3_RUNS)
     with SqliteStore(v3) as store:  # and opens again as it is now
-        assert store.get_run(d_id).made_from == V3_B
-        assert store.get_run(V3_C).made_from is None
-        assert [r.run_id for r in store.list_runs()] == [V3_A, V3_B, V3_C, d_id]
+        check_reopened_v3(store, V3_RUNS, d_id)
 
 
 def test_a_schema_3_migration_that_fails_changes_nothing(v3):

@@ -23,6 +23,7 @@ from flows.gather import GatherFlow
 from hitl import PostgresStore, StoreError, WorkflowCheckpointer
 from hitl.store.pg_schema import SCHEMA_VERSION
 from tests import pg
+from tests.hitl.helpers import branch_on_migrated_v3, check_reopened_v3
 
 V1 = Path(__file__).parent.parent / "data" / "pg-store-v1.sql"
 FIRST = "7e1ac3c9-6b7b-4b66-951d-0e1633919be1"
@@ -36,6 +37,7 @@ V3 = V1.parent / "pg-store-v3.sql"
 V3_A = "3630f30e-8909-42e6-bbad-d62c15165edc"
 V3_B = "1ca38fec-31f0-4f3e-86b8-702a066e0537"
 V3_C = "da5488be-81c9-4944-896c-a8f7dd381a52"
+V3_RUNS = [V3_A, V3_B, V3_C]
 
 
 def loaded(server: pg.PgServer, dsn: str, dump: Path, at: int) -> str:
@@ -115,21 +117,9 @@ def test_a_migration_that_fails_changes_nothing(pg_server, v1):
 async def test_a_schema_3_store_is_migrated_its_branches_made_from_unknown(pg_server, v3):
     with PostgresStore(v3) as store:
         assert version(pg_server, v3) == SCHEMA_VERSION
-        ckptr = WorkflowCheckpointer(workflow=GatherFlow(), store=store)
-        runs = {r.run_id: r for r in ckptr.runs()}
-        assert list(runs) == [V3_A, V3_B, V3_C]  # the order created, kept
-        assert [r.status for r in runs.values()] == ["waiting", "completed", "waiting"]
-        assert [r.made_from for r in runs.values()] == [None] * 3
-        assert [len(ckptr.checkpoints[r]) for r in runs] == [7, 4, 2]
-        assert store.get_session(V3_A).branches == 3
-        first = ckptr.lineage(V3_B)[1]  # answer 1, from before V3_B's fork
-        first.output_event = first.output_event.model_copy(update={"objective": "D1"})
-        d = ckptr.run_from(first, made_from=V3_B)
-        await d
+        d_id = await branch_on_migrated_v3(store, V3_RUNS)
     with PostgresStore(v3) as store:  # and opens again as the latest schema
-        assert store.get_run(d.run_id).made_from == V3_B
-        assert store.get_run(V3_C).made_from is None
-        assert [r.run_id for r in store.list_runs()] == [V3_A, V3_B, V3_C, d.run_id]
+        check_reopened_v3(store, V3_RUNS, d_id)
 
 
 def test_a_schema_3_migration_that_fails_changes_nothing(pg_server, v3):
