@@ -1,6 +1,7 @@
 """Opening the terminal UI from the `hitl` command: ``hitl``, ``hitl new FLOW``
 and ``hitl resume [RUN]``. Textual is imported here only when the UI opens, so
-the headless commands never load it.
+the headless commands never load it; and the headless and line-by-line modules
+only when they run, so the UI does not load them.
 """
 
 from __future__ import annotations
@@ -8,17 +9,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from tui.cli import answer_commands
-from tui.cli import plain as plain_mode
-from tui.cli.commands import USAGE, CommandError
-from tui.sessions.summary import Summaries, to_go_on
-from tui.sessions.workspace import Workspace
+if TYPE_CHECKING:
+    from tui.sessions.workspace import Workspace
 
 
 def cmd_new(ws: Workspace, args: argparse.Namespace) -> int:
     """``hitl new FLOW``: the UI on a new session of FLOW; with --answers, headless."""
     if args.answers is not None:
+        from tui.cli import answer_commands
+
         return answer_commands.cmd_new(ws, args)
     ws.workflow(args.flow)  # an unknown flow fails here, before the UI opens
     return open_ui(ws, flow=args.flow, plain=args.plain)
@@ -27,6 +28,10 @@ def cmd_new(ws: Workspace, args: argparse.Namespace) -> int:
 def cmd_resume(ws: Workspace, args: argparse.Namespace) -> int:
     """``hitl resume [RUN]``: the UI at RUN, or at the latest run that waits, was
     interrupted or failed; with --answers, answer headless instead."""
+    from tui.cli import answer_commands
+    from tui.cli.commands import CommandError
+    from tui.sessions.summary import Summaries, to_go_on
+
     if args.run is not None:
         run = ws.find_run(args.run)
     else:
@@ -55,25 +60,35 @@ def open_ui(ws: Workspace, *, flow: str | None = None, run: str | None = None,
     or at ``run``), and return its exit status when it closes. With ``plain``, or
     where there is no terminal to draw on, ask line by line instead (the plain mode)."""
     if plain:
-        return plain_mode.run(ws, flow=flow, run_id=run)
+        return _plain(ws, flow, run)
     try:
         from tui.app import make_app
     except ImportError as exc:
+        from tui.cli.commands import USAGE, CommandError
+
         reason = "" if exc.name == "tui.app" else f" ({exc})"
         message = f"the terminal UI is not available in this build{reason}"
         raise CommandError(message, USAGE) from None
     if not has_terminal():
         print(f"hitl: note: {_no_terminal()}, so the questions are asked line by line, "
               "as hitl --plain does", file=sys.stderr)
-        return plain_mode.run(ws, flow=flow, run_id=run)
+        return _plain(ws, flow, run)
     app = make_app(ws.store, flows_dir=ws.flows_dir, open_flow=flow, open_run=run,
                    author=ws.author)
     app.run()
     return app.return_code or 0
 
 
+def _plain(ws: Workspace, flow: str | None, run: str | None) -> int:
+    from tui.cli import plain
+
+    return plain.run(ws, flow=flow, run_id=run)
+
+
 def cmd_serve(ws: Workspace, args: argparse.Namespace) -> int:
     """``hitl serve``: the UI in a browser, a tab an app, until ctrl+c."""
+    from tui.cli.commands import USAGE, CommandError
+
     try:
         from tui.serve.command import cmd_serve as serve
     except ImportError as exc:

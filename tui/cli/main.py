@@ -14,13 +14,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from pydantic import ValidationError
-
-from flows.registry import UnknownFlow
-from hitl import HitlError, __version__
+from hitl import __version__
 from hitl.store.base import SESSION_STATUSES
-from tui.cli import answer_commands, audit, check, commands, launch
-from tui.sessions.answering import AnswerError
 from tui.sessions.text import one_line
 from tui.sessions.workspace import Workspace
 
@@ -69,22 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hitl {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
 
-    def command(name: str, summary: str, func: Callable[..., int], description: str = "",
-                epilog: str = "", writes: bool = False) -> argparse.ArgumentParser:
+    def command(name: str, summary: str, description: str = "", epilog: str = "",
+                writes: bool = False) -> argparse.ArgumentParser:
         p = sub.add_parser(
             name, help=summary, description=description or summary[:1].upper() + summary[1:] + ".",
             epilog=epilog or None, parents=[common],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        p.set_defaults(func=func, writes=writes)  # only writing commands create the store
+        p.set_defaults(writes=writes)  # only writing commands create the store
         return p
 
-    p = command("flows", "list the flows you can start", commands.cmd_flows)
+    p = command("flows", "list the flows you can start")
     _json_option(p)
 
     p = command(
         "check", "report every problem of questionnaire files (for their authors and CI)",
-        check.cmd_check,
         description=(
             "Read each FILE as hitl flows would and report every problem: the file, the\n"
             "line, the question and what to do. A FILE that is a folder stands for its\n"
@@ -98,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "new", "start a session of a flow (terminal UI, or --answers FILE)",
-        launch.cmd_new, writes=True,
+        writes=True,
         description=(
             "Start a new session of FLOW. Without --answers, the terminal UI opens on it.\n"
             "With --answers FILE, the answers are taken from a JSON object of field names\n"
@@ -115,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     _json_option(p)
 
     p = command(
-        "resume", "open the terminal UI at a run's pending question", launch.cmd_resume,
+        "resume", "open the terminal UI at a run's pending question",
         writes=True,
         description=(
             "Open the terminal UI at RUN's pending question; without RUN, at the run\n"
@@ -131,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "answer", "answer the question a run waits on (--set or --answers)",
-        answer_commands.cmd_answer, writes=True,
+        writes=True,
         description=(
             "Answer the question RUN waits on, save the answer, and go on to the next\n"
             "question. Prints the run id, then the next question or the result.\n\n"
@@ -154,7 +148,6 @@ def build_parser() -> argparse.ArgumentParser:
     _json_option(p)
 
     p = command("list", "list sessions: flow, title, status, progress, last change",
-                commands.cmd_list,
                 description=(
                     "List the sessions in the store, the latest first (the latest 50 unless\n"
                     "told otherwise). RUN is the run to continue (the one changed last in the\n"
@@ -168,7 +161,6 @@ def build_parser() -> argparse.ArgumentParser:
     _json_option(p)
 
     p = command("log", "who answered and changed what in a session, newest first",
-                audit.cmd_log,
                 description=(
                     "The story of RUN's session, newest first, like git log: each answer and\n"
                     "each change of an earlier answer (old -> new), who gave it, when, and on\n"
@@ -177,13 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run", metavar="RUN", help="a run id, or any unique start of one")
     _json_option(p)
 
-    p = command("diff", "two branches of a session, answer by answer", audit.cmd_diff)
+    p = command("diff", "two branches of a session, answer by answer")
     p.add_argument("run_a", metavar="RUN_A", help="a run id, or any unique start of one")
     p.add_argument("run_b", metavar="RUN_B", help="another run of the same session")
     _json_option(p)
 
     p = command("change", "change an earlier answer and go on from it on a new branch",
-                audit.cmd_change, writes=True,
+                writes=True,
                 description=(
                     "Change the earlier answer of RUN that has FIELD, and go on from it on a\n"
                     "new branch (RUN is kept as it was). Prints the new run and its next\n"
@@ -196,7 +188,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "serve", "the terminal UI in a browser, for a team (needs hitl[serve])",
-        launch.cmd_serve,
         description=(
             "Serve the hitl app to browsers: each tab is an app of its own on the store.\n"
             "Prints the link to open (it holds a token; every request must show it).\n"
@@ -215,13 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--users", metavar="FILE", default=None,
                    help="a TOML file giving each person a token and their name")
 
-    p = command("show", "a run's checkpoints, answers, and question or result",
-                commands.cmd_show)
+    p = command("show", "a run's checkpoints, answers, and question or result")
     p.add_argument("run", metavar="RUN", help="a run id, or any unique start of one")
     _json_option(p)
 
     p = command(
-        "export", "write a run's answers and result as Markdown or JSON", commands.cmd_export,
+        "export", "write a run's answers and result as Markdown or JSON",
         description=(
             "Export the answers given on the way to RUN (through the runs it branched\n"
             "from) and its result, as Markdown or JSON, to standard output or a file."
@@ -233,16 +223,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write to FILE and print its path (default: standard output)")
 
-    p = command("schema", "print the JSON Schema of a flow's answers", commands.cmd_schema,
+    p = command("schema", "print the JSON Schema of a flow's answers",
                 description="Print the JSON Schema that a flow's answers file (--answers) "
                             "follows.")
     p.add_argument("flow", metavar="FLOW", help="the flow's name (hitl flows lists them)")
 
-    p = command("delete", "delete a run and the runs branched from it", commands.cmd_delete)
+    p = command("delete", "delete a run and the runs branched from it")
     p.add_argument("run", metavar="RUN", help="a run id, or any unique start of one")
 
     p = command(
-        "prune", "delete completed sessions older than DAYS", commands.cmd_prune,
+        "prune", "delete completed sessions older than DAYS",
         description=(
             "Delete the sessions, of every flow in the store, that completed and have\n"
             "not changed for DAYS days. Sessions not completed (waiting, interrupted or\n"
@@ -306,12 +296,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors: argparse has printed
         return exc.code if isinstance(exc.code, int) else 2
-    func = getattr(args, "func", launch.cmd_ui)
     workspace = None
     try:
         workspace = Workspace(args.db, args.flows_dir, user=args.user,
                               writes=getattr(args, "writes", True))
-        code = func(workspace, args)
+        code = _run(args.command or "ui", workspace, args)
         done, workspace = workspace, None
         done.close()  # a store that cannot flush what it holds fails the command
         return code
@@ -336,8 +325,33 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pass
 
 
+def _run(command: str, ws: Workspace, args: argparse.Namespace) -> int:
+    """Run ``command`` (``"ui"``: ``hitl`` alone) by its ``cmd_`` function, its module
+    imported only now: the terminal UI loads none of the headless commands' modules."""
+    match command:
+        case "new" | "resume" | "serve" | "ui":
+            from tui.cli import launch as module
+        case "answer":
+            from tui.cli import answer_commands as module
+        case "log" | "diff" | "change":
+            from tui.cli import audit as module
+        case "check":
+            from tui.cli import check as module
+        case _:
+            from tui.cli import commands as module
+    run: Callable[[Workspace, argparse.Namespace], int] = getattr(module, f"cmd_{command}")
+    return run(ws, args)
+
+
 def _explain(exc: Exception) -> tuple[str, int]:
     """An error as one line a person can act on, and the exit status."""
+    from pydantic import ValidationError
+
+    from flows.registry import UnknownFlow
+    from hitl import HitlError
+    from tui.cli import commands
+    from tui.sessions.answering import AnswerError
+
     if isinstance(exc, commands.CommandError):
         return str(exc), exc.code
     if isinstance(exc, ValidationError):
