@@ -21,7 +21,6 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
-from flows.chat_model import ChatModel
 from hitl import (
     Context,
     DictState,
@@ -117,6 +116,8 @@ class JokeFlow(Workflow):
     def __init__(self, llm: LanguageModel | None = None) -> None:
         super().__init__()
         if llm is None:
+            from flows.chat_model import ChatModel  # its HTTP client: only for a joke flow
+
             llm = ChatModel.from_environment() or OfflineStandIn()
         self.llm: LanguageModel = llm
 
