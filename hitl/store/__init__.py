@@ -1,18 +1,19 @@
 """Stores: where runs and checkpoints are kept.
 
-``PostgresStore`` is imported on first use (it needs the ``postgres`` extra:
-psycopg), so importing hitl never imports a database driver.
+Each store is imported on first use: a command imports only the store it opens,
+and importing hitl never imports a database driver (``PostgresStore`` needs the
+``postgres`` extra: psycopg).
 """
 
 from typing import TYPE_CHECKING, Any
 
 from hitl.store.base import CheckpointRecord, CheckpointStore, RunRecord
-from hitl.store.memory import MemoryStore
 from hitl.store.spec import is_postgres, open_store, redact
-from hitl.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
+    from hitl.store.memory import MemoryStore
     from hitl.store.postgres import PostgresStore
+    from hitl.store.sqlite import SqliteStore
 
 __all__ = [
     "CheckpointRecord",
@@ -28,8 +29,17 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name == "PostgresStore":
-        from hitl.store.postgres import PostgresStore
+    match name:
+        case "MemoryStore":
+            from hitl.store.memory import MemoryStore
 
-        return PostgresStore
+            return MemoryStore
+        case "SqliteStore":
+            from hitl.store.sqlite import SqliteStore
+
+            return SqliteStore
+        case "PostgresStore":
+            from hitl.store.postgres import PostgresStore
+
+            return PostgresStore
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
