@@ -50,6 +50,9 @@ NOT_FOR_THE_FIRST_QUESTION = (
     "tui.cli.audit",
     "tui.cli.check",
     "tui.cli.plain",  # the line-by-line mode
+    "tui.app.widgets.choice_fields",  # gather's questions are all typed text
+    "textual.widgets._radio_set",
+    "textual.widgets._selection_list",
     "flows.chat_model",  # the joke flow's HTTP client
     "urllib.request",
     "tomllib",  # no questionnaire file is read for a built-in flow
