@@ -1,7 +1,7 @@
 """Cold start: ``hitl new gather`` until its first question is on the terminal,
 against a bare Textual app that shows one line, in the same run, venv and terminal.
 
-    python -m tests.perf.bench_cold_start [--quick] [--repeats N]
+    python -m tests.perf.bench_cold_start [--quick] [--repeats N] [--count]
 
 Each sample spawns a whole process under a pseudo-terminal (100x30,
 TERM=xterm-256color) and times it from spawn until the text it should show
@@ -13,7 +13,13 @@ made before the first sample (a first start creates it; later ones open it).
 The project's modules are compiled first and PYTHONDONTWRITEBYTECODE is dropped
 for both processes, as for an installed hitl (pip writes the .pyc files of what
 it installs: Textual's are there already).
-Bar: hitl at most 1.3x the bare app.
+Bar: hitl at most 1.3x the bare app. A second floor is printed beside it: the
+bare app that also imports pydantic and builds one model (as any app on this
+engine must), which shows how much of the ratio is pydantic's.
+
+``--count`` also counts each process's instructions under valgrind's callgrind
+(user space, spawn until the text is on screen and the exit after ctrl+q), one
+run each: unlike the times, counts do not move with the machine's load.
 """
 
 from __future__ import annotations
@@ -45,14 +51,42 @@ class Bare(App):
 
 Bare().run()
 """
+MODEL_LINE = "A bare Textual app with a pydantic model, one line"
+MODEL_APP = f"""
+from pydantic import BaseModel
+from textual.app import App
+from textual.widgets import Static
+
+class Answer(BaseModel):
+    objective: str = ""
+
+class Bare(App):
+    def compose(self):
+        yield Static({MODEL_LINE!r} + Answer(objective="x").objective[:0])
+
+Bare().run()
+"""
+
+
+def counted(cmd: list[str], marker: str, out: Path, env: dict[str, str]) -> int:
+    """Instructions of ``cmd`` under callgrind, spawn to exit (after ``marker``)."""
+    first_paint(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                 f"--log-file={out}.log", *cmd], marker, env=env, cwd=ROOT, timeout=600)
+    for line in out.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("summary:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no summary in {out}")
 
 
 def main() -> None:
-    args = parse_args(__doc__)
+    args = parse_args(__doc__, lambda p: p.add_argument(
+        "--count", action="store_true", help="also count instructions under callgrind"))
     repeats = max(args.repeats, 5) if not args.quick else 5
     with scratch_dir(args.dir) as d:
         bare = d / "bare.py"
         bare.write_text(BARE_APP, encoding="utf-8")
+        model = d / "model.py"
+        model.write_text(MODEL_APP, encoding="utf-8")
         flows = d / "flows"
         flows.mkdir()
         env = dict(os.environ, HITL_DB=str(d / "cold.db"), HITL_FLOWS=str(flows))
@@ -61,21 +95,39 @@ def main() -> None:
             compileall.compile_dir(ROOT / package, quiet=1)
         hitl_cmd = [sys.executable, "-m", "tui.cli", "new", "gather"]
         bare_cmd = [sys.executable, str(bare)]
+        model_cmd = [sys.executable, str(model)]
         # warm-up: .pyc files, the OS file cache, the store file made
         first_paint(hitl_cmd, QUESTION, env=env, cwd=ROOT)
         first_paint(bare_cmd, BARE_LINE, env=env, cwd=ROOT)
-        ours, floor = [], []
+        first_paint(model_cmd, MODEL_LINE, env=env, cwd=ROOT)
+        ours, floor, floor2 = [], [], []
         for _ in range(repeats):
             floor.append(first_paint(bare_cmd, BARE_LINE, env=env, cwd=ROOT))
             ours.append(first_paint(hitl_cmd, QUESTION, env=env, cwd=ROOT))
-    m, f = median(ours), median(floor)
+            floor2.append(first_paint(model_cmd, MODEL_LINE, env=env, cwd=ROOT))
+        counts = None
+        if args.count:
+            counts = [counted(cmd, marker, d / f"{name}.cg", env) for name, cmd, marker in (
+                ("hitl", hitl_cmd, QUESTION), ("bare", bare_cmd, BARE_LINE),
+                ("model", model_cmd, MODEL_LINE))]
+    m, f, f2 = median(ours), median(floor), median(floor2)
     print(f"repeats: {repeats}; hitl (s): {', '.join(f'{x:.3f}' for x in ours)}; "
-          f"bare (s): {', '.join(f'{x:.3f}' for x in floor)}")
+          f"bare (s): {', '.join(f'{x:.3f}' for x in floor)}; "
+          f"bare + pydantic (s): {', '.join(f'{x:.3f}' for x in floor2)}")
     rows = [Row.check("`hitl new gather` to its first question on screen / a bare Textual "
                       "app showing one line", f"<= {BAR}x", f"{m / f:.2f}x ({m:.3f} s / {f:.3f} s)",
-                      m / f <= BAR)]
+                      m / f <= BAR),
+            Row("same / a bare Textual app with pydantic and one model (second floor)",
+                "(info)", f"{m / f2:.2f}x ({m:.3f} s / {f2:.3f} s)")]
     floors = [Row("floor: a bare Textual app (one Static) to its line on screen, same pty",
-                  "(floor)", f"{f:.3f} s")]
+                  "(floor)", f"{f:.3f} s"),
+              Row("second floor: the same app importing pydantic and building one model",
+                  "(floor)", f"{f2:.3f} s")]
+    if counts is not None:
+        ci, cb, cm = counts
+        rows.append(Row("instructions (callgrind): hitl / bare app; / bare app + pydantic",
+                        "(info)", f"{ci / cb:.2f}x; {ci / cm:.2f}x ({ci / 1e6:,.0f} M / "
+                        f"{cb / 1e6:,.0f} M; {cm / 1e6:,.0f} M)"))
     finish("Cold start", rows, floors, args)
 
 
