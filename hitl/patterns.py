@@ -17,15 +17,14 @@ RE2's ``\\d``, ``\\w``, ``\\s`` and ``\\b`` are ASCII; ``\\pL`` is any letter an
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import re2
+if TYPE_CHECKING:
+    import re2
 
 MAX_PATTERN_CHARS = 4096
 """A longer pattern is refused: a pattern says what an answer looks like."""
 
-_OPTIONS = re2.Options()
-_OPTIONS.log_errors = False  # RE2 would print its own line on stderr for each refusal
-_OPTIONS.never_capture = True  # a check needs no groups: smaller, faster programs
 
 _HINTS = {
     "invalid perl operator": "RE2 has no lookaround, conditionals, comments or (?x)",
@@ -45,8 +44,13 @@ def compile_pattern(pattern: str) -> re2._Regexp:
     """The compiled ``pattern``, or :class:`PatternError` saying why it cannot be used."""
     if len(pattern) > MAX_PATTERN_CHARS:
         raise PatternError(f"the pattern is over {MAX_PATTERN_CHARS} characters")
+    import re2  # on the first pattern: a questionnaire without one never loads RE2
+
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print its own line on stderr for each refusal
+    options.never_capture = True  # a check needs no groups: smaller, faster programs
     try:
-        return re2.compile(pattern, _OPTIONS)
+        return re2.compile(pattern, options)
     except re2.error as exc:
         raw = exc.args[0] if exc.args else "not a valid pattern"
         reason = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)

@@ -53,6 +53,7 @@ NOT_FOR_THE_FIRST_QUESTION = (
     "tui.app.widgets.choice_fields",  # gather's questions are all typed text
     "textual.widgets._radio_set",
     "textual.widgets._selection_list",
+    "re2",  # no question of gather has a pattern
     "flows.chat_model",  # the joke flow's HTTP client
     "urllib.request",
     "tomllib",  # no questionnaire file is read for a built-in flow
