@@ -45,23 +45,21 @@ def describe(exc: ValidationError) -> str:
 class Serde:
     """Encodes events for the store and decodes them against one registry."""
 
-    __slots__ = ("max_bytes", "registry")
+    __slots__ = ("_heads", "max_bytes", "registry")
 
     def __init__(self, registry: dict[str, type[Event]], max_bytes: int = DEFAULT_MAX_EVENT_BYTES):
         self.registry = registry
         self.max_bytes = max_bytes
+        self._heads: dict[type[Event], str] = {}  # class -> its envelope up to the data
 
     def dump(self, event: Event) -> str:
+        # ``model_dump_json()`` with its defaults, less pydantic's Python wrapper
+        # (the class's serializer: a deferred one builds itself on first use).
         cls = type(event)
-        text = (
-            '{"type":"'
-            + cls.__name__
-            + '","v":'
-            + str(cls.event_version)
-            + ',"data":'
-            + event.model_dump_json()
-            + "}"
-        )
+        head = self._heads.get(cls)
+        if head is None:  # a class's name and version are set when it is made
+            head = self._heads[cls] = f'{{"type":"{cls.__name__}","v":{cls.event_version},"data":'
+        text = head + cls.__pydantic_serializer__.to_json(event).decode() + "}"
         size = size_over(text, self.max_bytes)
         if size is not None:
             raise PayloadTooLarge(
@@ -125,7 +123,7 @@ class Serde:
             raise CheckpointLoadError(f"{where}: {state_type.__name__}: {describe(exc)}") from None
 
     def dump_state(self, state: BaseModel) -> str:
-        text = '{"state":' + state.model_dump_json() + "}"
+        text = '{"state":' + type(state).__pydantic_serializer__.to_json(state).decode() + "}"
         size = size_over(text, self.max_bytes)
         if size is not None:
             raise PayloadTooLarge(
