@@ -35,11 +35,16 @@ from hitl.store.rows import check_filters, latest_of, lease_live, status_matches
 
 TOMBSTONES_KEPT = 10_000
 
+_row = tuple.__new__  # a row built from its values in field order, checked by no one
+_Order = list[int]
+_Orders = tuple[_Order, _Order, _Order, _Order]
+
 
 class MemoryStore:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)  # told of every change number
+        self._waiting = 0  # how many wait on _changed (none: no one to tell)
         self._closed = False
         self._runs: dict[str, RunRecord] = {}
         self._by_run: dict[str, list[CheckpointRecord]] = {}
@@ -50,7 +55,9 @@ class MemoryStore:
         self._sessions: dict[str, SessionRecord] = {}
         self._members: dict[str, list[str]] = {}  # session -> its run ids, in order created
         # (flow or None, stored status or None) -> ascending change numbers
-        self._order: dict[tuple[str | None, str | None], list[int]] = {}
+        self._order: dict[tuple[str | None, str | None], _Order] = {}
+        # (flow, stored status) -> the four orders a session of those is in (_keys)
+        self._orders: dict[tuple[str, str], _Orders] = {}
         self._at_change: dict[int, str] = {}
         self._change = 0
         self._gone: deque[tuple[int, str]] = deque()
@@ -110,30 +117,21 @@ class MemoryStore:
         lease_until: float | None,
         title: str | None,
     ) -> RunRecord:
-        run = self._runs[ck.run_id]
-        run = self._runs[ck.run_id] = run._replace(
-            tip=ck.id,
-            tip_seq=ck.seq,
-            status=status,
-            error=None,
-            owner=owner,
-            lease_until=lease_until,
-            updated_at=max(run.updated_at, ck.created_at),
-            title=run.title if title is None else title,
+        run_id, flow, session, branched_from, start, *_, created_at, updated_at, author, old = (
+            self._runs[ck.run_id]
         )
-        self._by_run[ck.run_id].append(ck)
+        run = self._runs[run_id] = _row(RunRecord, (
+            run_id, flow, session, branched_from, start, status, None, owner, lease_until,
+            ck.id, ck.seq, created_at,
+            updated_at if updated_at >= ck.created_at else ck.created_at,  # max(), as written
+            author, old if title is None else title,
+        ))  # fmt: skip
+        self._by_run[run_id].append(ck)
         self._by_id[ck.id] = ck
         index = self._index
-        for key in (
-            (ck.flow, 0, ck.step),
-            (ck.flow, 1, ck.input_type),
-            (ck.flow, 2, ck.output_type),
-        ):
-            bucket = index.get(key)
-            if bucket is None:
-                index[key] = [ck]
-            else:
-                bucket.append(ck)
+        index.setdefault((ck.flow, 0, ck.step), []).append(ck)
+        index.setdefault((ck.flow, 1, ck.input_type), []).append(ck)
+        index.setdefault((ck.flow, 2, ck.output_type), []).append(ck)
         return run
 
     def set_status(
@@ -187,43 +185,69 @@ class MemoryStore:
     def _touch(self, session: str, run: RunRecord, *, latest: bool = True) -> None:
         """Give ``session`` a new change number, with ``run`` as its latest run."""
         old = self._sessions.get(session)
-        self._change += 1
-        self._changed.notify_all()
+        self._change = change = self._change + 1
+        if self._waiting:
+            self._changed.notify_all()
+        status = run.status
         if old is None:
-            record = SessionRecord(
-                session, run.flow, run.run_id, run.status, run.error, run.owner,
-                run.lease_until, run.title, 1, run.created_at, run.updated_at, self._change,
-            )  # fmt: skip
+            record = _row(SessionRecord, (
+                session, run.flow, run.run_id, status, run.error, run.owner,
+                run.lease_until, run.title, 1, run.created_at, run.updated_at, change,
+            ))  # fmt: skip
+            for order in self._orders_of(run.flow, status):
+                order.append(change)  # the highest: stays sorted
         else:
-            self._unindex(old)
-            record = SessionRecord(
-                session, old.flow, run.run_id, run.status, run.error, run.owner,
+            flow = old.flow
+            record = _row(SessionRecord, (
+                session, flow, run.run_id, status, run.error, run.owner,
                 run.lease_until, run.title, len(self._members[session]), old.created_at,
-                run.updated_at if latest else old.updated_at, self._change,
-            )  # fmt: skip
+                run.updated_at if latest else old.updated_at, change,
+            ))  # fmt: skip
+            del self._at_change[old.change]
+            if old.change == change - 1:
+                # The session changed last (a run going on): at the end of each of its
+                # orders, so it moves to the top of them in place.
+                every, of_status, of_flow, of_both = self._orders_of(flow, old.status)
+                every[-1] = of_flow[-1] = change
+                if status == old.status:
+                    of_status[-1] = of_both[-1] = change
+                else:
+                    of_status.pop()
+                    of_both.pop()
+                    _, of_status, _, of_both = self._orders_of(flow, status)
+                    of_status.append(change)
+                    of_both.append(change)
+            else:
+                self._drop_from_orders(old)
+                for order in self._orders_of(flow, status):
+                    order.append(change)
         self._sessions[session] = record
-        self._at_change[record.change] = session
-        for key in self._keys(record):
-            self._order.setdefault(key, []).append(record.change)  # the highest: stays sorted
+        self._at_change[change] = session
 
-    def _unindex(self, record: SessionRecord) -> None:
-        del self._at_change[record.change]
+    def _orders_of(self, flow: str, status: str) -> _Orders:
+        """The page orders a session of ``flow`` stored with ``status`` is in."""
+        orders = self._orders.get((flow, status))
+        if orders is None:
+            order = self._order
+            every, of_status, of_flow, of_both = (
+                order.setdefault(key, []) for key in self._keys(flow, status)
+            )
+            orders = self._orders[flow, status] = (every, of_status, of_flow, of_both)
+        return orders
+
+    def _drop_from_orders(self, record: SessionRecord) -> None:
         change = record.change
-        for key in self._keys(record):
-            order = self._order[key]
-            if order[-1] == change:  # the session changed last (a run going on): O(1)
+        for order in self._orders_of(record.flow, record.status):
+            if order[-1] == change:
                 order.pop()
             else:
                 del order[bisect.bisect_left(order, change)]
 
     @staticmethod
-    def _keys(record: SessionRecord) -> tuple[tuple[str | None, str | None], ...]:
-        return (
-            (None, None),
-            (None, record.status),
-            (record.flow, None),
-            (record.flow, record.status),
-        )
+    def _keys(flow: str, status: str) -> tuple[tuple[str | None, str | None], ...]:
+        """The page orders of a session of ``flow`` stored with ``status``: by any
+        flow or this one, any status or this one."""
+        return ((None, None), (None, status), (flow, None), (flow, status))
 
     def sync(self) -> None:
         pass  # nothing here outlives the process
@@ -296,9 +320,12 @@ class MemoryStore:
                 self._touch(session, latest_of(members))
             else:
                 del self._members[session]
-                self._unindex(self._sessions.pop(session))
+                record = self._sessions.pop(session)
+                del self._at_change[record.change]
+                self._drop_from_orders(record)
                 self._change += 1
-                self._changed.notify_all()
+                if self._waiting:
+                    self._changed.notify_all()
                 self._gone.append((self._change, session))
                 while len(self._gone) > TOMBSTONES_KEPT:
                     self._forgotten = self._gone.popleft()[0]
@@ -456,8 +483,12 @@ class MemoryStore:
 
     def wait_for_change(self, token: int, timeout: float) -> int:
         with self._changed:
-            self._changed.wait_for(lambda: self._change != token or self._closed,
-                                   max(timeout, 0.0))
+            self._waiting += 1
+            try:
+                self._changed.wait_for(lambda: self._change != token or self._closed,
+                                       max(timeout, 0.0))
+            finally:
+                self._waiting -= 1
             return self._change
 
     def close(self) -> None:
