@@ -22,12 +22,14 @@ from hitl.serde import Serde
 from hitl.store.base import RUNNING, CheckpointRecord, CheckpointStore, RunRecord
 
 _HOST = socket.gethostname()
+_owner = [f"{_HOST}:{os.getpid()}"]
+os.register_at_fork(after_in_child=lambda: _owner.__setitem__(0, f"{_HOST}:{os.getpid()}"))
 
 
 def owner() -> str:
-    """Who drives a run: this host and process (asked afresh, so a forked child
-    is itself), so a run left 'running' by a dead process reads as interrupted."""
-    return f"{_HOST}:{os.getpid()}"
+    """Who drives a run: this host and process (named again in a forked child,
+    so it is itself), so a run left 'running' by a dead process reads as interrupted."""
+    return _owner[0]
 
 
 LEASE_SECONDS = 30.0
