@@ -101,7 +101,7 @@ class InputRequiredEvent(Event):
         for name, value in answers.items():
             errors.extend(cls._input_errors(name, value, limit))
         raise_errors(cls.__name__, errors)
-        event = cls.model_validate({**values, **answers})
+        event = cls.__pydantic_validator__.validate_python({**values, **answers})  # model_validate
         event.check_rules()
         return event
 

@@ -291,8 +291,9 @@ class RunHandler:
                 self.status = run.status if run is not None else FAILED
                 raise
             if status == WAITING:
+                values = type(out).__pydantic_serializer__.to_python(out)  # model_dump()
                 engine.keep_waiting(
-                    run_id, Waiting(store, record, type(out), out.model_dump(), state, cursor.title)
+                    run_id, Waiting(store, record, type(out), values, state, cursor.title)
                 )
             cursor.event, cursor.event_text, cursor.tip = out, out_text, record
             cursor.parent_id, cursor.next_seq = record.id, record.seq + 1
