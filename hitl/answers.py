@@ -153,7 +153,10 @@ def blank(text: str) -> bool:
     """Whether ``text`` shows nothing: only white space and format characters
     (category Cf: zero-width spaces and joiners, U+FEFF, bidirectional controls).
     Such an answer is no answer."""
-    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text.strip())
+    shown = text.strip()
+    if shown.isprintable():  # no format character, and white space at neither end
+        return not shown
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in shown)
 
 
 NOT_IN_FORM = "is not in the form this question asks for"
@@ -286,7 +289,7 @@ def check_text(field: str, value: Any, limit: int) -> list[InitErrorDetails]:
                         limit=limit,
                     )
                 ]
-            bad = _UNSAFE_TEXT.search(item)
+            bad = None if item.isprintable() else _UNSAFE_TEXT.search(item)  # printable: none
             if bad is not None:
                 errors.append(
                     field_error(

@@ -326,7 +326,7 @@ class WorkflowCheckpointer:
                 tip.state, self.workflow.state_type, where(tip, "ctx_state")
             )
         own = tip.run_id == run_id
-        record = CheckpointRecord(
+        record = tuple.__new__(CheckpointRecord, (  # made from all its values, in field order
             self._new_id(),
             run_id,
             tip.id,
@@ -340,7 +340,7 @@ class WorkflowCheckpointer:
             tip.state,
             self._clock(),
             author,
-        )
+        ))
         new_title = answer_text(answered) or None if title == "" else None
         try:
             store.append(

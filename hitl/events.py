@@ -100,7 +100,8 @@ class InputRequiredEvent(Event):
         errors = []
         for name, value in answers.items():
             errors.extend(cls._input_errors(name, value, limit))
-        raise_errors(cls.__name__, errors)
+        if errors:
+            raise_errors(cls.__name__, errors)
         event = cls.__pydantic_validator__.validate_python({**values, **answers})  # model_validate
         event.check_rules()
         return event
@@ -145,7 +146,8 @@ class InputRequiredEvent(Event):
         errors = []
         for name, rules in self.answer_rules.items():
             errors.extend(check_rules(name, rules, getattr(self, name)))
-        raise_errors(type(self).__name__, errors)
+        if errors:
+            raise_errors(type(self).__name__, errors)
 
 
 _QUESTION_ATTRIBUTES = frozenset(dir(InputRequiredEvent)) - {"message"}

@@ -33,6 +33,8 @@ from hitl.store.base import (
 )
 from hitl.workflow import StepSpec, Workflow
 
+_row = tuple.__new__  # a record made from all its values, in field order
+
 _WATCHER: ContextVar[Callable[[StepSpec], None] | None] = ContextVar("hitl_step_watcher",
                                                                     default=None)
 
@@ -225,7 +227,7 @@ class RunHandler:
     async def _drive(self) -> Any:
         engine, store, cursor = self._engine, self._store, self._cursor
         workflow, serde, clock, new_id = engine.workflow, engine.serde, engine.clock, engine.new_id
-        flow = workflow.flow_name
+        flow, registry = workflow.flow_name, workflow.spec.registry
         run_id = self.run_id
         event, answered = cursor.event, cursor.answered
         while True:
@@ -252,13 +254,13 @@ class RunHandler:
                         f"step {spec.name!r} returned {type(out).__name__}, but its annotation "
                         f"says {' | '.join(t.__name__ for t in spec.emits)}"
                     )
-                if workflow.spec.registry.get(type(out).__name__) is not type(out):
+                if registry.get(type(out).__name__) is not type(out):
                     raise TypeError(
                         f"step {spec.name!r} returned {type(out).__name__}, which no step "
                         "accepts: a stored event must be one of the workflow's own"
                     )
                 out_text = serde.dump(out)
-                record = CheckpointRecord(
+                record = _row(CheckpointRecord, (  # made from its values, as the class does
                     new_id(),
                     run_id,
                     cursor.parent_id,
@@ -271,7 +273,8 @@ class RunHandler:
                     out_text,
                     serde.dump_state(state),
                     clock(),
-                )
+                    None,  # author: a step's checkpoint has none
+                ))
             except Exception as exc:
                 self.status = FAILED
                 store.set_status(
@@ -293,7 +296,7 @@ class RunHandler:
             if status == WAITING:
                 values = type(out).__pydantic_serializer__.to_python(out)  # model_dump()
                 engine.keep_waiting(
-                    run_id, Waiting(store, record, type(out), values, state, cursor.title)
+                    run_id, _row(Waiting, (store, record, type(out), values, state, cursor.title))
                 )
             cursor.event, cursor.event_text, cursor.tip = out, out_text, record
             cursor.parent_id, cursor.next_seq = record.id, record.seq + 1

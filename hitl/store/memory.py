@@ -71,7 +71,7 @@ class MemoryStore:
                 raise ConflictError(f"run {run.run_id} already exists")
             if run.branched_from is not None:
                 self._check_origin(run)
-            run = run._replace(tip=None, tip_seq=-1)
+            run = _row(RunRecord, (*run[:9], None, -1, *run[11:]))  # no tip yet
             self._runs[run.run_id] = run
             self._by_run[run.run_id] = []
             bisect.insort(self._ids, run.run_id)
