@@ -227,7 +227,8 @@ class RunHandler:
     async def _drive(self) -> Any:
         engine, store, cursor = self._engine, self._store, self._cursor
         workflow, serde, clock, new_id = engine.workflow, engine.serde, engine.clock, engine.new_id
-        flow, registry = workflow.flow_name, workflow.spec.registry
+        workflow_spec = workflow.spec
+        flow, registry, routes = workflow.flow_name, workflow_spec.registry, workflow_spec.routes
         run_id = self.run_id
         event, answered = cursor.event, cursor.answered
         while True:
@@ -240,7 +241,7 @@ class RunHandler:
             answered = False
             self.status = RUNNING
             try:
-                spec = workflow.route(event)
+                spec = routes.get(type(event)) or workflow.route(event)  # the route, once known
                 watcher = _WATCHER.get()
                 if watcher is not None:
                     watcher(spec)
