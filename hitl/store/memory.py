@@ -117,16 +117,16 @@ class MemoryStore:
         lease_until: float | None,
         title: str | None,
     ) -> RunRecord:
-        run_id, flow, session, branched_from, start, *_, created_at, updated_at, author, old = (
-            self._runs[ck.run_id]
-        )
-        run = self._runs[run_id] = _row(RunRecord, (
-            run_id, flow, session, branched_from, start, status, None, owner, lease_until,
-            ck.id, ck.seq, created_at,
+        run = self._runs[ck.run_id]
+        updated_at = run.updated_at
+        run = self._runs[ck.run_id] = _row(RunRecord, (
+            *run[:5],  # run_id, flow, session, branched_from, start
+            status, None, owner, lease_until, ck.id, ck.seq, run.created_at,
             updated_at if updated_at >= ck.created_at else ck.created_at,  # max(), as written
-            author, old if title is None else title,
+            run.author, run.title if title is None else title,
+            *run[15:],  # made_from
         ))  # fmt: skip
-        self._by_run[run_id].append(ck)
+        self._by_run[ck.run_id].append(ck)
         self._by_id[ck.id] = ck
         index = self._index
         index.setdefault((ck.flow, 0, ck.step), []).append(ck)
