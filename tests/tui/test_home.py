@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import warnings
+
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -262,3 +265,19 @@ async def test_the_mouse_opens_a_session_and_works_the_buttons(sqlite, fixed):
         await pilot.click("#continue-button")
         await until(pilot, lambda: screen.shown is not None and screen.shown.number == 2)
         assert len(app.checkpointer("gather").runs()) == 3  # unchanged: no branch
+
+
+async def test_a_job_replaced_before_it_started_leaves_no_coroutine_unawaited(sqlite, fixed):
+    # A screen's newer job of a group replaces one not started yet (a store change
+    # read again, a key pressed twice): nothing of the first is left to warn, or to
+    # fail, when the collector finds it later.
+    app = make_app(sqlite, **fixed.options())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await home(pilot)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            screen.work(lambda: None, group="test")
+            screen.work(lambda: None, group="test")  # the first is replaced at once
+            await pilot.pause()
+            gc.collect()
+        assert [str(w.message) for w in caught if "never awaited" in str(w.message)] == []

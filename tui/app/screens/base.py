@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from typing import ClassVar, TypeVar, cast
 
 from textual.message import Message
@@ -61,7 +62,10 @@ class HitlScreen(Screen[ResultT]):
         """Run ``job`` off the UI thread (a pooled thread: none is started for each
         job); post back the message it returns. A newer job of the same group
         replaces one still running, whose message is then dropped."""
-        self.run_worker(self._off_thread(job), exclusive=True, group=group, exit_on_error=False)
+        # The coroutine is made when the worker starts: one replaced before it
+        # started is never made, so none is left unawaited for the collector.
+        self.run_worker(partial(self._off_thread, job), exclusive=True, group=group,
+                        exit_on_error=False)
 
     async def _off_thread(self, job: Callable[[], Message | None]) -> None:
         message = await asyncio.to_thread(self._guarded, job)

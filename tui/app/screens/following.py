@@ -7,6 +7,7 @@ forms and workers), kept apart for its size."""
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -50,8 +51,8 @@ class FollowsStore:
         view = self.view
         if self.busy or view is None or not message.touches(view.session, self.run_id):
             return
-        self.run_worker(self._follow(view), group="question-follow", exclusive=True,
-                        exit_on_error=False)
+        self.run_worker(partial(self._follow, view), group="question-follow", exclusive=True,
+                        exit_on_error=False)  # made when it starts, as HitlScreen.work's
 
     async def _follow(self, before: RunView) -> None:
         found = await asyncio.to_thread(self._guarded, lambda: self._follow_job(before))
