@@ -211,8 +211,12 @@ async def test_keys_that_arrive_together_keep_their_order(sqlite, fixed, steps, 
 
 @pytest.mark.parametrize(
     "sent",
-    ["Ship v2\rTwo devs\rA laptop", "Ship v2\r\x1b[200~Two devs\x1b[201~\rA laptop"],
-    ids=["typed", "pasted"],
+    [
+        "Ship v2\rTwo devs\rA laptop",
+        "Ship v2\r\x1b[200~Two devs\x1b[201~\rA laptop",
+        "Ship v2\x13Two devs\x13A laptop",  # ctrl+s, Continue from anywhere on the screen
+    ],
+    ids=["typed", "pasted", "ctrl-s"],
 )
 async def test_lines_typed_ahead_answer_the_questions_they_were_typed_for(sqlite, fixed, sent):
     # "Ship v2", Enter, "Two devs", Enter, ... in one read (sent by tmux, typed fast,

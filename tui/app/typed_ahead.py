@@ -9,12 +9,12 @@ stored as "Ship v2Two devs". A terminal's line discipline gives each line to the
 next read; so does this.
 
 When an Enter goes to a field of a form (a widget with ``HOLDS_KEYS_AFTER_ENTER``
-among its ancestors), the keys and pastes read after it are held, in order,
-until the form or its screen is ready for them (:func:`ready_for_keys`): the
-next field focused, the next question on screen, the answer refused (the field
-stays), or another screen come up. They are then handled as if just read, by
-whatever has the focus. Should nothing say so, they go on after
-``HOLD_AT_MOST`` seconds: late, never lost.
+among its ancestors), or a key the screen submits with (its ``SUBMIT_KEYS``), the
+keys and pastes read after it are held, in order, until the form or its screen is
+ready for them (:func:`ready_for_keys`): the next field focused, the next question
+on screen, the answer refused (the field stays), or another screen come up. They are
+then handled as if just read, by whatever has the focus. Should nothing say so, they
+go on after ``HOLD_AT_MOST`` seconds: late, never lost.
 """
 
 from __future__ import annotations
@@ -42,7 +42,11 @@ class HoldsTypedAhead(App[None]):
         if self._held is not None:
             self._held.append(event)
             return
-        moves_on = isinstance(event, events.Key) and event.key == "enter" and _in_form(self.focused)
+        moves_on = (
+            isinstance(event, events.Key)
+            and (event.key == "enter" or event.key in getattr(self.screen, "SUBMIT_KEYS", ()))
+            and _in_form(self.focused)
+        )
         await super().on_event(event)
         if moves_on:
             self._held = []

@@ -80,6 +80,9 @@ class QuestionScreen(FollowsStore, ShowsWorking, OffersTyped, HitlScreen[None]):
 
     AUTO_FOCUS = ""  # the form focuses its first field
     NARROW_KEYS = ("question.submit", "question.back", "question.sessions")
+    SUBMIT_KEYS = frozenset({"ctrl+s"})
+    """Keys that submit from anywhere: those read after one wait for the next question
+    (tui.app.typed_ahead), as after an Enter."""
 
     busy: var[bool] = var(False, init=False)
     """A worker reads or writes the run, or the flow's steps run: the screen takes
@@ -437,6 +440,8 @@ class QuestionScreen(FollowsStore, ShowsWorking, OffersTyped, HitlScreen[None]):
         form = self._form()
         if form is not None and not self.busy:
             form.submit()
+        elif not self.busy:
+            ready_for_keys(self)  # nothing to submit: what was typed ahead goes on
 
     def action_sessions(self) -> None:
         self.hitl.go_to_sessions()
