@@ -185,9 +185,7 @@ class MemoryStore:
     def _touch(self, session: str, run: RunRecord, *, latest: bool = True) -> None:
         """Give ``session`` a new change number, with ``run`` as its latest run."""
         old = self._sessions.get(session)
-        self._change = change = self._change + 1
-        if self._waiting:
-            self._changed.notify_all()
+        change = self._next_change()
         status = run.status
         if old is None:
             record = _row(SessionRecord, (
@@ -223,6 +221,13 @@ class MemoryStore:
                     order.append(change)
         self._sessions[session] = record
         self._at_change[change] = session
+
+    def _next_change(self) -> int:
+        """The next change number, told to the change feed's waiters (if any wait)."""
+        self._change = change = self._change + 1
+        if self._waiting:
+            self._changed.notify_all()
+        return change
 
     def _orders_of(self, flow: str, status: str) -> _Orders:
         """The page orders a session of ``flow`` stored with ``status`` is in."""
@@ -323,10 +328,7 @@ class MemoryStore:
                 record = self._sessions.pop(session)
                 del self._at_change[record.change]
                 self._drop_from_orders(record)
-                self._change += 1
-                if self._waiting:
-                    self._changed.notify_all()
-                self._gone.append((self._change, session))
+                self._gone.append((self._next_change(), session))
                 while len(self._gone) > TOMBSTONES_KEPT:
                     self._forgotten = self._gone.popleft()[0]
         return gone
