@@ -210,8 +210,8 @@ class WorkflowCheckpointer:
                 author,
             )
         title = self._branch_title(origin, first, event)
-        run = self._new_run(run_id, session, origin.id, None, now, title=title, author=author)
-        run = run._replace(made_from=made_from)
+        run = self._new_run(run_id, session, origin.id, None, now, title=title, author=author,
+                            made_from=made_from)
         cursor = self._cursor(run, first or origin, event)
         run = run._replace(status=status_after(cursor.event, cursor.answered))
         store.create_run(run, first)
@@ -289,6 +289,7 @@ class WorkflowCheckpointer:
         *,
         title: str | None,
         author: str | None = None,
+        made_from: str | None = None,
     ) -> RunRecord:
         """The record of a run starting now, driven by this process."""
         now = self._clock() if now is None else now
@@ -296,7 +297,7 @@ class WorkflowCheckpointer:
         return RunRecord(
             run_id, flow, session, branched_from, start, RUNNING, None, owner(),
             lease(RUNNING), None, -1, now, now, self.author if author is None else author,
-            title,
+            title, made_from,
         )  # fmt: skip
 
     def _store_for_new_run(self, store_checkpoints: bool) -> CheckpointStore:
