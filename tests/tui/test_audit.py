@@ -86,6 +86,8 @@ def test_change_names_what_it_cannot_change_and_stores_nothing(hitl, write) -> N
     fails(hitl("change", run, "--set", "approach=Later"),
           "no earlier answer of run")
     fails(hitl("change", run, "--set", "objective="), "objective")
+    fails(hitl("change", run, "--set", "objective=Ship v2"),
+          f"nothing changed: objective of run {run[:8]} is already as given (no branch made)")
     assert len(hitl("list", "--json").json) == 1
     assert hitl("list", "--json").json[0]["branches"] == 1
 

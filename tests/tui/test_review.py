@@ -146,6 +146,23 @@ async def test_editing_the_last_answer_completes_and_reviews_the_new_run(
         run_id, "notes").id
 
 
+async def test_saving_an_answer_as_it_was_makes_no_branch_and_says_so(
+    session: Session,
+) -> None:
+    run_id = await session.complete()
+    before = session.counts()
+    app = session.app()
+    async with app.run_test(notifications=True, size=SIZE) as pilot:
+        screen = await open_review(pilot, run_id)
+        await edit(pilot, screen, 2, ANSWERS["approach"])  # typed again, as it was
+        await until(pilot, lambda: app.screen is screen, "the review again")
+        await until(pilot, lambda: said(app, "Saved as it was, so no branch was made."),
+                    "the note")
+        assert texts(items(screen)[2])[1] == ANSWERS["approach"]
+    assert session.counts() == before
+    assert [r.run_id for r in session.ckptr.runs()] == [run_id]
+
+
 async def test_an_invalid_edit_in_review_shows_the_error_and_stores_nothing(
     session: Session,
 ) -> None:

@@ -15,6 +15,7 @@ from hitl import HUMAN, Checkpoint, InputRequiredEvent, RunInfo, WorkflowCheckpo
 from hitl.errors import HitlError
 from hitl.lineage import standing_answers
 from tui.sessions.answering import coerce
+from tui.sessions.branching import changes_anything
 from tui.sessions.run_view import drive
 
 UNKNOWN_AUTHOR = "unknown"
@@ -185,6 +186,10 @@ class NoSuchAnswer(HitlError):
     """``hitl change`` names a field no answer on the run's way has."""
 
 
+class NothingChanged(HitlError):
+    """``hitl change`` gives the values the answer has already: no branch is made."""
+
+
 def change_answer(
     ckptr: WorkflowCheckpointer, run_id: str, texts: dict[str, list[str]]
 ) -> RunInfo:
@@ -193,7 +198,8 @@ def change_answer(
     branch made from ``run_id`` (which offers its later answers again), as the
     UI's back-and-change does; the old branch is kept. The new
     run; ``ValidationError`` naming the field, nothing stored, for a value the
-    question refuses."""
+    question refuses; ``NothingChanged``, nothing stored, for the values the
+    answer has already."""
     values: dict[str, Any] = texts
     answers = standing_answers(ckptr.lineage(run_id), ckptr.workflow)
     for checkpoint in reversed(answers):
@@ -203,6 +209,11 @@ def change_answer(
         rules = type(event).answer_rules
         if all(name in rules for name in values):
             changed = coerce(type(event), texts, text=True)
+            if not changes_anything(event, changed):
+                raise NothingChanged(
+                    f"nothing changed: {', '.join(values)} of run {run_id[:8]} "
+                    f"{'is' if len(values) == 1 else 'are'} already as given (no branch made)"
+                )
             checkpoint.output_event = event.model_copy(update=changed)
             handler = ckptr.run_from(checkpoint, made_from=run_id)
             drive(handler)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hitl import WAITING, InputRequiredEvent, RunInfo, RunNotFound, WorkflowCheckpointer
+from hitl import WAITING, Event, InputRequiredEvent, RunInfo, RunNotFound, WorkflowCheckpointer
 from hitl.lineage import standing_answers
 from tui.sessions import branches
 from tui.sessions.branches import NOTHING_CHANGED
@@ -53,6 +53,12 @@ def branch(
     handler = ckptr.run_from(checkpoint, made_from=made_from(ckptr, on))
     drive(handler)
     return ckptr.get_run(handler.run_id)
+
+
+def changes_anything(event: Event, changes: Mapping[str, Any]) -> bool:
+    """Whether ``changes`` (field -> value, as :func:`branch` takes them) make
+    ``event`` other than it is: saved as it was, an edit is no branch."""
+    return event.model_copy(update=dict(changes)).model_dump() != event.model_dump()
 
 
 def preview(

@@ -4,8 +4,11 @@ new branch.
 A modal over the history or review screen. The form is built from the event's
 model (:class:`~tui.app.widgets.answer_form.AnswerForm`); the engine checks the edit
 in ``run_from`` and, when it refuses, its ``pydantic.ValidationError`` is shown
-beside the fields and nothing is stored. On success the modal is dismissed with
-the new run's :class:`~hitl.RunInfo`; the screen below decides where to go.
+beside the fields and nothing is stored. Saved with nothing changed, it closes
+and says so, storing nothing (the question screen's back-and-change moves on in
+the same run alike; history's ``b`` branches unchanged). On success the modal is
+dismissed with the new run's :class:`~hitl.RunInfo`; the screen below decides
+where to go.
 """
 
 from __future__ import annotations
@@ -28,9 +31,10 @@ from tui.app.screens.base import HitlScreen
 from tui.app.text import plain
 from tui.app.widgets.answer_form import AnswerForm
 from tui.app.widgets.footer import Footer
-from tui.sessions.branching import branch
+from tui.sessions.branching import branch, changes_anything
 
 BRANCH_NOTE = "Saving branches from here; the run you came from is kept."
+NOTHING_CHANGED_NOTE = "Saved as it was, so no branch was made."
 
 
 # ModalScreen first: its CSS (the screen below shows through) must come before Screen's
@@ -116,6 +120,10 @@ class EditEventScreen(ModalScreen[RunInfo | None], HitlScreen[RunInfo | None]):
             return
         message.form.clear_errors()
         values = message.values
+        if not changes_anything(self.event, values):
+            self.notify(NOTHING_CHANGED_NOTE, title="Nothing changed", markup=False)
+            self.dismiss(None)
+            return
         ckptr, checkpoint_id, on = self.ckptr, self.checkpoint_id, self.on
         self._work(lambda: self.Branched(branch(ckptr, checkpoint_id, values, on=on)))
 
