@@ -208,6 +208,10 @@ def test_choices_by_number_or_text_and_every_kind_read_from_lines(env) -> None:
         "  1) billing", "  2) search", "  3) sign-in",
     ]
     assert "  Empty line keeps: 5" in done.lines
+    steps = done.lines.index("Question 2 of 6: Which steps, one a line?")
+    assert done.lines[steps + 1:steps + 3] == [  # read one item a line: no commas said
+        "Steps (list, required)", '  One item a line, then a line holding only ".".',
+    ]
     assert "> Not accepted: '2026-13-01' is not a date (write it as YYYY-MM-DD). " \
            "Please answer again." in done.lines
     assert "Completed: 6 questions answered." in done.lines

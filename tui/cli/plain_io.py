@@ -36,6 +36,8 @@ END = "."
 PROMPT = "> "
 LINES = ("long_text", "list")
 """Kinds answered over several lines."""
+KIND_NAMES = {**render.KIND_NAMES, "list": "list"}
+"""The kinds as this mode reads them: a list one item a line, its commas kept."""
 
 
 class Stopped(Exception):
@@ -92,7 +94,7 @@ def ask_field(con: Console, question: InputRequiredEvent, name: str,
 
 def describe_field(con: Console, rules: Rules, name: str, default: Any) -> None:
     """The field's name, rules, help, numbered choices and how to answer it."""
-    con.say(f"{one_line(rules.label or name)} ({', '.join(render.constraints(rules))})")
+    con.say(f"{one_line(rules.label or name)} ({', '.join(render.constraints(rules, KIND_NAMES))})")
     if rules.help:
         for line in rules.help.splitlines():
             con.say(f"  {line}")

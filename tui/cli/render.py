@@ -7,7 +7,7 @@ JSON is for scripts: ``--json`` prints one object (or list) and nothing else.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hitl import InputRequiredEvent, Rules
@@ -49,10 +49,11 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[
 # -- questions ------------------------------------------------------------------------
 
 
-def constraints(rules: Rules) -> list[str]:
-    """What an answer must be, in words: ``["required", "at most 2000 characters"]``."""
+def constraints(rules: Rules, kind_names: Mapping[str, str] = KIND_NAMES) -> list[str]:
+    """What an answer must be, in words: ``["required", "at most 2000 characters"]``;
+    the kind named as ``kind_names`` says (by default as ``--set`` reads it)."""
     what = "items" if rules.kind in ("multi_choice", "list") else "characters"
-    said = [KIND_NAMES.get(rules.kind, rules.kind), "required" if rules.required else "optional"]
+    said = [kind_names.get(rules.kind, rules.kind), "required" if rules.required else "optional"]
     if rules.min_length is not None:
         said.append(f"at least {rules.min_length} {what}")
     if rules.max_length is not None:
