@@ -9,7 +9,8 @@ The joke flow uses it when the environment names a server::
     OPENAI_TIMEOUT    seconds to wait for a reply (default: 60)
 
 It speaks HTTP with the standard library (``urllib.request``) in a thread, so
-the engine's event loop never waits on the network and no SDK is needed.
+the engine's event loop never waits on the network and no SDK is needed; the
+process never waits for that thread either, so ctrl+c stops at once.
 Whatever goes wrong (no server, a refused key, a reply that is not a chat
 completion, no answer in time) is a :class:`LanguageModelError` naming the
 server's URL, never the key.
@@ -20,10 +21,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 BASE_URL_ENV = "OPENAI_BASE_URL"
@@ -103,7 +105,7 @@ class ChatModel:
         return f"ChatModel({self.where!r}, model={self.model!r})"
 
     async def acomplete(self, prompt: str) -> str:
-        return await asyncio.to_thread(self.complete, prompt)
+        return await _in_daemon_thread(self.complete, prompt)
 
     def complete(self, prompt: str) -> str:
         """The reply to ``prompt``, waiting on the network (call it off the event loop)."""
@@ -189,6 +191,37 @@ class ChatModel:
 
     def _error(self, what: str) -> LanguageModelError:
         return LanguageModelError(f"the language model server at {self.where} {what}")
+
+
+async def _in_daemon_thread(call: Callable[[str], str], prompt: str) -> str:
+    """``call(prompt)`` in a thread of its own that the process does not wait for:
+    a step cancelled while the server takes its time (ctrl+c) stops at once, and
+    the call is left to end by itself (``asyncio.to_thread`` would hold the
+    process until the reply or the timeout)."""
+    loop = asyncio.get_running_loop()
+    reply: asyncio.Future[str] = loop.create_future()
+
+    def settle(text: str | None, error: BaseException | None) -> None:
+        if reply.done():  # cancelled: nobody waits for it any more
+            return
+        if error is not None:
+            reply.set_exception(error)
+        else:
+            reply.set_result(text or "")
+
+    def work() -> None:
+        text, error = None, None
+        try:
+            text = call(prompt)
+        except BaseException as exc:  # handed to the step that waits for it
+            error = exc
+        try:
+            loop.call_soon_threadsafe(settle, text, error)
+        except RuntimeError:  # the loop is closed: the step has gone
+            pass
+
+    threading.Thread(target=work, name="hitl-language-model", daemon=True).start()
+    return await reply
 
 
 def _shown(url: str) -> str:

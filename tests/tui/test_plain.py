@@ -9,6 +9,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from flows.gather import GatherFlow
 from flows.registry import available_flows
 from hitl import COMPLETED, HUMAN, WAITING, SqliteStore, WorkflowCheckpointer
+from tests.fake_model import FakeModelServer, completion
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -301,6 +303,41 @@ def test_ctrl_c_stops_saying_what_is_saved(env) -> None:
     assert text.splitlines()[-2] == "Stopped. 1 answer saved; question 2 of 4 waits."
     ckptr = gather(env)
     assert [a for _, a in answers(ckptr, only_run(ckptr))] == [{"objective": "Ship v2"}]
+
+
+def test_ctrl_c_while_a_step_waits_on_the_model_stops_without_waiting_for_it(
+    env, model_server: FakeModelServer,
+) -> None:
+    asked, release = threading.Event(), threading.Event()
+
+    def held(body: object) -> tuple[int, bytes]:  # answers only when the test ends
+        asked.set()
+        release.wait(600)
+        return completion("too late")
+
+    model_server.answer = held
+    env = {**env, "OPENAI_BASE_URL": model_server.url, "OPENAI_TIMEOUT": "600"}
+    proc = _plain_process(env, "new", "joke")
+    try:
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        proc.stdin.write(b"cats\n")
+        proc.stdin.flush()
+        assert asked.wait(60), "the joke step never called the model"
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)  # the model has not answered, and will not before this ends
+        out, err = proc.stdout.read(), proc.stderr.read()
+    finally:
+        release.set()
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    ckptr = WorkflowCheckpointer(workflow=available_flows().load("joke"),
+                                 store=SqliteStore(env["HITL_DB"]))
+    run_id = only_run(ckptr)
+    assert out.decode().splitlines()[-2:] == [
+        "Stopped. 1 answer saved.", f"Go on with: hitl --plain resume {run_id[:8]}",
+    ]
+    assert [a for _, a in answers(ckptr, run_id)] == [{"topic": "cats"}]
 
 
 def test_a_question_answered_elsewhere_is_not_saved_twice_and_the_text_is_shown(env) -> None:
