@@ -781,6 +781,8 @@ def test_a_run_of_a_flow_no_longer_installed(hitl, write, kinds: Path, tmp_path:
     fails(hitl("--flows-dir", str(empty), "answer", run_id, "--set", "count=1"), "not installed")
     listed = hitl("--flows-dir", str(empty), "list", "--json").json
     assert listed[0]["status"] == "unknown flow"
+    assert listed[0]["progress"] == ""  # its questions are not known here
+    assert "question 0 of 0" not in hitl("--flows-dir", str(empty), "list").out
     assert hitl("--flows-dir", str(empty), "delete", run_id).code == 0  # still deletable
 
 

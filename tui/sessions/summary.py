@@ -49,6 +49,10 @@ class SessionSummary:
 
     @property
     def progress(self) -> str:
+        """"question 2 of 4", "4 answers"; empty when the flow's questions are not
+        known (its flow is not installed, or its checkpoints cannot be read)."""
+        if self.total == 0 and self.status != "completed":
+            return ""
         if self.status == "completed":
             return "1 answer" if self.answered == 1 else f"{self.answered} answers"
         return f"question {min(self.answered + 1, self.total)} of {self.total}"
