@@ -83,3 +83,18 @@ def test_a_branch_that_names_no_run_it_was_made_on_fills_in_from_the_answers_run
     assert offered_to_the_end(ckptr, c) == [
         {"resources": "A2"}, {"approach": "A3"}, {"notes": "A4"}
     ]
+
+
+def test_what_a_branch_only_offered_is_offered_again_by_a_branch_made_on_it() -> None:
+    """B changes answer 2 and waits on question 3 with A's answers offered, not
+    sent; a change of answer 1 on B offers B's answer 2, then A's 3 and 4 as B
+    showed them."""
+    ckptr = WorkflowCheckpointer(GatherFlow(), MemoryStore())
+    a = seed_gather(ckptr, "A1", "A2", "A3", "A4")
+    b = changed(ckptr, a, 2, {"resources": "B2"})
+    assert b.fork.offered(b.question) == {"approach": "A3"}
+    c = changed(ckptr, b, 1, {"objective": "C1"})
+    assert c.fork.earlier == b.run_id and c.fork.changed == ("objective",)
+    assert offered_to_the_end(ckptr, c) == [
+        {"resources": "B2"}, {"approach": "A3"}, {"notes": "A4"}
+    ]

@@ -133,7 +133,8 @@ class Fork:
     """The run it was made on (:func:`earlier_run`), whose answers it offers again."""
     carried: Mapping[Key, dict[str, Any]] = field(default_factory=dict)
     """The earlier branch's answers to the questions this one has not answered
-    since it forked: filled in when it asks them, for the person to check."""
+    since it forked, and what the earlier branch offers in turn to those it has
+    not answered: filled in when it asks them, for the person to check."""
     earlier_question: tuple[str, Key] | None = None
     """The checkpoint of the question the earlier branch waits on, and that
     question (what was typed there and not sent is offered too)."""
@@ -198,9 +199,22 @@ def fork_of(ckptr: WorkflowCheckpointer, info: RunInfo) -> Fork | None:
         if before is not None:
             changed += [n for n, v in event.answers().items()
                         if before.get(n) != v and n not in changed]  # fmt: skip
+    carried = {k: v for k, v in (_offered_by(ckptr, earlier) | theirs).items()
+               if k not in answered}  # fmt: skip
     pending = ckptr.pending_question(earlier)
     return Fork(
-        number, len(runs), tuple(changed), earlier,
-        {k: v for k, v in theirs.items() if k not in answered},
+        number, len(runs), tuple(changed), earlier, carried,
         (pending[0].id, question_key(pending[1])) if pending is not None else None,
     )
+
+
+def _offered_by(ckptr: WorkflowCheckpointer, run_id: str) -> Mapping[Key, dict[str, Any]]:
+    """What the branch ``run_id`` offers to the questions it has not answered yet
+    (from the run it was made on, in turn): a branch made on it offers them
+    too, as the person saw them there. Nothing from a run that is not waiting:
+    it answered what it asked, and ``fork_of`` reads those answers."""
+    info = ckptr.get_run(run_id)
+    if info.status != WAITING or info.branched_from is None:
+        return {}
+    fork = fork_of(ckptr, info)
+    return {} if fork is None else fork.carried
