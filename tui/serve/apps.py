@@ -62,13 +62,18 @@ class AppProcess(AppService):
         return process
 
     async def stop(self) -> None:
-        """Ask the app to quit; terminate it, then kill it, if it does not end."""
+        """Ask the app to quit; terminate it, then kill it, if it does not end.
+
+        The app has closed its output before it has ended: its process is waited
+        for too, else it would be signalled while it ends (and a signal polls,
+        reaping it behind asyncio's back: "Unknown child process")."""
         if self._task is None:
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(super().stop()), QUIT_GRACE)
         process = self._process
-        if process is None or process.returncode is not None:
+        assert process is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._quit(process)), QUIT_GRACE)
+        if process.returncode is not None:
             return
         for signal_it, grace in ((process.terminate, KILL_GRACE), (process.kill, None)):
             with contextlib.suppress(ProcessLookupError):
@@ -78,3 +83,7 @@ class AppProcess(AppService):
                 return
             except TimeoutError:
                 continue
+
+    async def _quit(self, process: asyncio.subprocess.Process) -> None:
+        await super().stop()
+        await process.wait()
