@@ -51,10 +51,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 class Tab:
     """A browser tab on the server, every request of it checked."""
 
-    def __init__(self, context, outside: list[str]) -> None:
+    def __init__(self, context, outside: list[str], errors: list[str]) -> None:
         self.context = context
         self.page = context.new_page()
         self.outside = outside
+        self.page.on("pageerror", lambda error: errors.append(str(error)))
         # The page's own policy stops a request to elsewhere before it is routed: that
         # it even tried is a failure too.
         self.page.on("console", lambda m: "Content Security Policy" in m.text
@@ -90,8 +91,10 @@ class Tab:
 
 @pytest.fixture
 def tabs(browser) -> Iterator:
-    """``tabs()`` a new browser profile's tab (its own cookies), routed."""
+    """``tabs()`` a new browser profile's tab (its own cookies), routed; none of
+    them may meet a script error."""
     outside: list[str] = []
+    errors: list[str] = []
     contexts = []
 
     def route(route) -> None:
@@ -109,12 +112,13 @@ def tabs(browser) -> Iterator:
         context.add_init_script(path=str(SCREEN_JS))
         context.route("**/*", route)
         contexts.append(context)
-        return Tab(context, outside)
+        return Tab(context, outside, errors)
 
     yield tab
     for context in contexts:
         context.close()
     assert outside == [], f"requests that would leave this machine: {outside}"
+    assert errors == [], f"script errors in the page: {errors}"
 
 
 GATHER = [

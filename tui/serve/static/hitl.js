@@ -24,11 +24,19 @@
     return openWindow(address.href, target, "noopener,noreferrer");
   };
 
-  // Keys go to the app from the start, without a click first.
-  window.addEventListener("load", () => {
+  // Keys go to the app from the start, without a click first: once its
+  // websocket is open (textual.js marks the terminal "-connected"), since
+  // focusing sends the app a message, which a socket still connecting throws on.
+  const focusKeys = () => {
     const keys = document.querySelector(".xterm-helper-textarea");
     if (keys) keys.focus();
-  });
+  };
+  new MutationObserver((_, observer) => {
+    if (terminal.classList.contains("-connected")) {
+      observer.disconnect();
+      focusKeys();
+    }
+  }).observe(terminal, { attributes: true, attributeFilter: ["class"] });
 
   for (const button of document.querySelectorAll("button.restart")) {
     button.addEventListener("click", () => window.location.reload());
