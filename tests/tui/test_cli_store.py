@@ -74,6 +74,19 @@ def test_db_naming_a_folder_says_it_is_a_folder(capsys, tmp_path):
         assert (code, err) == (1, f"hitl: error: {tmp_path}: is a folder, not a store file\n")
 
 
+def test_db_under_a_file_says_the_file_is_in_the_way(capsys, tmp_path):
+    (tmp_path / "notes").write_text("not a folder")
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(GATHER))
+    for store in (tmp_path / "notes" / "s.db", tmp_path / "notes" / "sub" / "s.db"):
+        code, out, err = hitl(capsys, "--db", str(store), "new", "gather", "--answers",
+                              str(answers))
+        assert (code, out) == (1, "")
+        assert err == (f"hitl: error: {store}: cannot make the store's folder: "
+                       f"{tmp_path / 'notes'} is a file\n")
+    assert (tmp_path / "notes").read_text() == "not a folder"
+
+
 def test_list_counts_one_answer_in_the_singular(capsys, tmp_path):
     db = tmp_path / "s.db"
     one = tmp_path / "one.json"

@@ -92,7 +92,7 @@ class Workspace:
                 )
             return MemoryStore()  # the default store, not made yet: no sessions, nothing made
         if self.writes:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(path)
         return SqliteStore(path, create=self.writes)
 
     def close(self) -> None:
@@ -251,3 +251,15 @@ def drive(handler: RunHandler) -> Any:
         return await handler
 
     return asyncio.run(wait())
+
+
+def _make_folder(store: Path) -> None:
+    """The folder of the store file ``store``, made if missing; ``StoreError`` naming
+    what is in the way (a file where a folder should be) or why it cannot be made."""
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        in_the_way = next((p for p in store.parents if p.exists() and not p.is_dir()), None)
+        reason = (f"{in_the_way} is a file" if in_the_way is not None
+                  else f"{exc.filename or store.parent}: {exc.strerror or exc}")
+        raise StoreError(f"{store}: cannot make the store's folder: {reason}") from None
