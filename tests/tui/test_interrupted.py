@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -69,3 +70,17 @@ async def test_open_run_resumes_an_interrupted_run(db, crashy, fixed):
             assert q.run_id == run_id
     finally:
         store.close()
+
+
+def test_show_and_export_call_an_interrupted_run_interrupted(db, crashy, capsys):
+    run_id = crash(db)
+    from tui.cli.main import main
+
+    said = {}
+    for args in (["show", "--json"], ["export", "--format", "json"]):
+        assert main(["--db", str(db), args[0], run_id, *args[1:]]) == 0
+        said[args[0]] = json.loads(capsys.readouterr().out)["status"]
+    assert main(["--db", str(db), "export", run_id]) == 0
+    markdown = capsys.readouterr().out
+    assert said == {"show": "interrupted", "export": "interrupted"}  # nothing runs it now
+    assert "- Status: interrupted\n" in markdown

@@ -29,6 +29,7 @@ from hitl import (
     WorkflowCheckpointer,
 )
 from hitl.lineage import standing_answers, title_of
+from tui.sessions.summary import status_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,7 @@ def export_data(ckptr: WorkflowCheckpointer, run_id: str) -> dict[str, Any]:
         "title": workflow.title or run.flow,
         "run_id": run.run_id,
         "session": run.session,
-        "status": run.status,
+        "status": status_of(run),  # interrupted, not running, once its process is gone
         "started_at": _session_start(ckptr, run.run_id).isoformat(),
         "updated_at": run.updated_at.isoformat(),
         "answers": [
