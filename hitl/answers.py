@@ -248,6 +248,17 @@ def check_rules(field: str, rules: Rules, value: Any) -> list[InitErrorDetails]:
                     choices=", ".join(map(str, rules.choices)),
                 )
             )
+        twice = [c for c in rules.choices if list(items).count(c) > 1]
+        if twice:  # several choices are a set: each is chosen once
+            errors.append(
+                field_error(
+                    "choice_twice",
+                    "{got} is chosen more than once",
+                    field,
+                    value,
+                    got=", ".join(map(str, twice)),
+                )
+            )
     if isinstance(value, float) and not math.isfinite(value):
         return [field_error("finite", "must be a finite number", field, str(value))]
     if rules.ge is not None and not isinstance(value, (str, list, tuple, set)):

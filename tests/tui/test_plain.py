@@ -224,6 +224,18 @@ def test_choices_by_number_or_text_and_every_kind_read_from_lines(env) -> None:
         assert expected in result
 
 
+def test_a_choice_named_twice_is_refused_not_stored_twice(env) -> None:
+    done = hitl(env, "--plain", "new", "kinds", typed="1, Billing\n1,1\n1,3\n")
+    assert done.code == 0, done.err
+    assert done.out.count(  # by its number and its text, or its number twice
+        "> Not accepted: billing is chosen more than once. Please answer again.") == 2
+    ckptr = WorkflowCheckpointer(workflow=available_flows(Path(env["HITL_FLOWS"])).load("kinds"),
+                                 store=SqliteStore(env["HITL_DB"]))
+    assert [a for _, a in answers(ckptr, only_run(ckptr))] == [
+        {"areas": ["billing", "sign-in"]},
+    ]
+
+
 def test_plain_alone_lists_the_sessions_to_go_on_with_and_the_flows(env) -> None:
     hitl(env, "--plain", "new", "gather", typed="Ship v2\n.\n")
     done = hitl(env, "--plain", typed="8\nnope\n\nTwo people\n.\n")
