@@ -179,6 +179,19 @@ def test_an_export_from_the_review_screen_is_a_browser_download(
     assert set(Path.cwd().iterdir()) == before  # nothing written on the server's side
 
 
+def test_a_new_tab_has_the_keys_at_once_and_its_footer_shows_them_all(
+    served: Served, tabs, tmp_path: Path,
+) -> None:
+    answers = answers_file(tmp_path, {"objective": "Keys at once"})
+    assert served.hitl("new", "gather", "--answers", str(answers)).returncode == 0
+    tab = tabs().open(served.link, name="Ada Lovelace")
+    # the keys of the selected session, with no key pressed or click first: the app
+    # knows the page has the keys (a blurred app leaves its footer as it first drew it)
+    tab.shows("History")
+    tab.shows("Review")
+    tab.press("h", "Branches and answers")
+
+
 def test_a_users_file_names_who_answers(tabs, tmp_path: Path) -> None:
     users = tmp_path / "team.toml"
     users.write_text('[users]\n"grace-token-0123456789" = "Grace Hopper"\n', encoding="utf-8")

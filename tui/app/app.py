@@ -34,7 +34,7 @@ from hitl import (
     Workflow,
     WorkflowCheckpointer,
 )
-from tui.app import paste
+from tui.app import paste, served
 from tui.app.follow import StoreChanged, follow
 from tui.app.typed_ahead import HoldsTypedAhead
 from tui.sessions import run_view
@@ -164,6 +164,7 @@ class HitlApp(HoldsTypedAhead):
     # -- starting -----------------------------------------------------------------
 
     def on_mount(self) -> None:
+        served.start_with_the_keys(self)
         if self.follow:  # a thread of its own, not a worker: it lives as long as the app
             threading.Thread(
                 target=follow, args=(self.store, self.post_message, self._stop_following),
