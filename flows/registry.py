@@ -213,8 +213,9 @@ def available_flows(user_dir: Path | str | None = None) -> Registry:
     """Every flow that can be started, by name, and the files left out (``.problems``).
 
     ``user_dir`` is the person's own folder of ``*.toml`` questionnaires; a
-    missing folder holds none. Never raises for a bad file. The files are read
-    when the registry is first asked for more than a built-in flow by name.
+    missing folder holds none, and a file in its place is a problem. Never
+    raises for a bad file. The files are read when the registry is first asked
+    for more than a built-in flow by name.
     """
     built_in = {cls.name: FlowEntry(cls.name, cls.title, cls.description, BUILT_IN, cls)
                 for cls in _BUILT_INS}
@@ -233,6 +234,10 @@ def available_flows(user_dir: Path | str | None = None) -> Registry:
                         FlowProblem(folder, f"{folder}: cannot list the folder: {exc}"))
                 else:
                     _add_files(files, flows, problems)
+            elif folder.exists():
+                problems.append(FlowProblem(folder, (
+                    f"{folder}: not a folder (--flows-dir or HITL_FLOWS names the folder "
+                    "your *.toml questionnaires are in)")))
         return flows, problems
 
     return Registry(built_in, [], read)

@@ -157,6 +157,15 @@ def test_flows_reports_a_broken_user_file_and_still_lists_the_rest(hitl, tmp_pat
     assert len(data["problems"]) == 1 and "broken.toml" in data["problems"][0]
 
 
+def test_flows_dir_naming_a_file_says_it_is_not_a_folder(hitl, tmp_path: Path) -> None:
+    survey = tmp_path / "survey.toml"  # the file itself, not the folder it is in
+    survey.write_text('title = "Survey"\n[[questions]]\nid = "a"\nprompt = "A?"\n')
+    result = hitl("--flows-dir", str(survey), "flows")
+    assert result.code == 0 and "gather" in result.out
+    assert result.err == (f"hitl: warning: left out {survey}: not a folder (--flows-dir or "
+                          "HITL_FLOWS names the folder your *.toml questionnaires are in)\n")
+
+
 def test_list_on_an_empty_store_says_how_to_start(hitl, db: Path) -> None:
     result = hitl("list")
     assert result.code == 0
