@@ -253,6 +253,19 @@ def test_plain_alone_lists_the_sessions_to_go_on_with_and_the_flows(env) -> None
     assert (done.code, done.lines[-1]) == (0, "Nothing opened.")
 
 
+def test_a_session_of_a_flow_no_longer_installed_is_not_offered_to_go_on_with(env) -> None:
+    hitl(env, "--plain", "new", "gather", typed="Ship v2\n.\n")
+    hitl(env, "--plain", "new", "kinds", typed="1\n")  # changed last
+    Path(env["HITL_FLOWS"], "kinds.toml").unlink()
+    done = hitl(env, "--plain", typed="")
+    assert done.lines[:2] == ["Sessions to go on with:", done.lines[1]]
+    assert done.lines[1].startswith('  1) gather · "Ship v2" · question 2 of 4 · ')
+    assert done.lines[2] == "Start a new session:"
+    done = hitl(env, "--plain", "resume", typed="")  # the latest it can go on with
+    assert done.code == 0, done.err
+    assert "Question 2 of 4: What resources do you have available?" in done.lines
+
+
 def test_without_a_terminal_hitl_asks_line_by_line_with_a_note(env) -> None:
     done = hitl(env, "new", "gather", typed="Ship v2\n.\n")
     assert done.code == 0

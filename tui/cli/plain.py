@@ -78,10 +78,12 @@ def pick(ws: Workspace, con: Console) -> tuple[str | None, str | None]:
         width = ws.short_width([s.run_id for s in going])
         for summary in going:
             entries.append((None, summary.run_id))
-            title = f'"{one_line(summary.title, 48)}" · ' if summary.title else ""
-            status = "" if summary.status == WAITING else f"{summary.status} · "
-            con.say(f"  {len(entries)}) {summary.flow} · {title}{status}{summary.progress} · "
-                    f"{now(summary.updated_at)} · run {summary.run_id[:width]}")
+            parts = [
+                summary.flow, f'"{one_line(summary.title, 48)}"' if summary.title else "",
+                "" if summary.status == WAITING else summary.status, summary.progress,
+                now(summary.updated_at), f"run {summary.run_id[:width]}",
+            ]
+            con.say(f"  {len(entries)}) {' · '.join(p for p in parts if p)}")
         if len(going) == LISTED:
             con.say(f"  (the latest {LISTED}; hitl --plain resume RUN opens any other)")
     con.say("Start a new session:")

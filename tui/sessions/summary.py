@@ -189,10 +189,15 @@ cut a step off, run again on resume) or failed (going on runs the failed step ag
 def to_go_on(summaries: Summaries, limit: int) -> list[SessionSummary]:
     """The latest ``limit`` sessions a person can go on with (:data:`GOES_ON`), the
     one changed last first: what ``hitl resume`` without a run opens and what
-    ``hitl --plain`` alone offers."""
-    found = [
-        s for status in GOES_ON
-        for s in summaries.page(status=status, limit=limit).summaries
-    ]  # fmt: skip
+    ``hitl --plain`` alone offers. A session whose flow is not installed here
+    cannot go on, and is left out."""
+    found: list[SessionSummary] = []
+    for status in GOES_ON:
+        kept: list[SessionSummary] = []
+        for page in summaries.pages(status=status, limit=limit):
+            kept += [s for s in page.summaries if s.status != UNKNOWN_FLOW]
+            if len(kept) >= limit:
+                break
+        found += kept[:limit]
     found.sort(key=lambda s: s.updated_at, reverse=True)
     return found[:limit]
