@@ -50,8 +50,17 @@ def answer_text(event: Event) -> str:
     """An answered question's answers as one line of text ("" for none)."""
     if not isinstance(event, InputRequiredEvent):
         return ""
-    text = " ".join(str(v) for v in event.answers().values() if v not in ("", None))
+    text = " ".join(_value_text(v) for v in event.answers().values() if v not in ("", None, []))
     return " ".join(text.split())
+
+
+def _value_text(value: object) -> str:
+    """One answer as a person wrote it: choices and items comma-separated, yes or no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(_value_text(v) for v in value)
+    return str(value)
 
 
 def title_of(answers: Iterable[Checkpoint]) -> str:

@@ -4,6 +4,7 @@ public API. No output of it ever holds an escape byte."""
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -234,6 +235,17 @@ def test_a_choice_named_twice_is_refused_not_stored_twice(env) -> None:
     assert [a for _, a in answers(ckptr, only_run(ckptr))] == [
         {"areas": ["billing", "sign-in"]},
     ]
+
+
+def test_choices_and_yes_no_answered_so_far_read_as_text(env) -> None:
+    hitl(env, "--plain", "new", "kinds", typed="1,3\none\n.\n\nyes\n")
+    done = hitl(env, "--plain", "resume", typed="")
+    assert done.lines[2:7] == [
+        "  1. Which areas does it touch? · billing, sign-in", "  2. Which steps, one a line? · one",
+        "  3. How many days? · 5", "  4. Is it urgent? · yes", done.lines[6],
+    ]
+    (listed,) = json.loads(hitl(env, "list", "--json").out)
+    assert listed["title"] == "billing, sign-in"  # not "['billing', 'sign-in']"
 
 
 def test_plain_alone_lists_the_sessions_to_go_on_with_and_the_flows(env) -> None:
