@@ -7,6 +7,8 @@ starts it), spoken to with aiohttp's client: no browser needed to knock.
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -120,6 +122,30 @@ async def test_the_name_form_takes_a_name_only_from_its_own_page(served: Served)
         wait_until(lambda: served.apps(), "the tab's app")
         await ws.close()
         wait_until(lambda: not served.apps(), "the app to end with its tab")
+
+
+async def give_name(http: aiohttp.ClientSession, served: Served, name: str) -> None:
+    """Come in by the link and give a name on the form, as the browser does."""
+    async with http.get(served.url("/name")) as answer:
+        key = (await answer.text()).split('name="form_key" value="')[1].split('"')[0]
+    async with http.post(served.base + "/name", data={"name": name, "form_key": key},
+                         allow_redirects=False) as answer:
+        assert answer.status == 303
+
+
+async def test_a_tab_whose_app_ends_without_a_word_is_closed_not_left_waiting(
+    served: Served,
+) -> None:
+    async with client() as http:
+        await give_name(http, served, "Ada")
+        ws = await http.ws_connect(served.url("/ws"), origin=served.base)
+        wait_until(lambda: served.apps(), "the tab's app")
+        (app,) = served.apps()
+        os.kill(app, signal.SIGKILL)  # a crash: the app says nothing as it ends
+        ended = (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        while (await asyncio.wait_for(ws.receive(), 15)).type not in ended:
+            pass  # what the app drew before it ended
+        wait_until(lambda: not served.apps(), "the tab's app to be gone")
 
 
 def test_a_users_file_names_each_token(tmp_path: Path) -> None:

@@ -61,6 +61,16 @@ class AppProcess(AppService):
         self._stdin = process.stdin
         return process
 
+    async def run(self) -> None:
+        """textual-serve's, and then the tab's websocket closed: an app that ended
+        without saying so (it crashed, or failed to start) would leave its page
+        waiting, the tab still counted, until the person closed it."""
+        try:
+            await super().run()
+        finally:
+            with contextlib.suppress(Exception):  # closed already (the app said so)
+                await self.remote_close()
+
     async def stop(self) -> None:
         """Ask the app to quit; terminate it, then kill it, if it does not end.
 
