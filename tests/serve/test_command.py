@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.serve.served import HITL, TOKEN
 from tui.cli.main import main
 
 
@@ -48,3 +51,16 @@ def test_a_port_out_of_range_is_refused(capsys: pytest.CaptureFixture[str]) -> N
     code = main(["serve", "--port", "70000"])
     err = capsys.readouterr().err
     assert code == 1 and "--port 70000: a port is 0 to 65535" in err
+
+
+def test_a_store_that_cannot_be_opened_is_said_before_serving(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a store\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "HITL_SERVE_TOKEN"}
+    done = subprocess.run(
+        [*HITL, "--db", str(notes), "serve", "--port", "0", "--token", TOKEN],
+        capture_output=True, text=True, env=env, timeout=30,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"hitl: error: {notes}: not a hitl store (file is not a database)"
+    assert done.stdout == ""  # no link to a server whose every tab would fail

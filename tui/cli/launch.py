@@ -96,7 +96,7 @@ def cmd_serve(ws: Workspace, args: argparse.Namespace) -> int:
             f"hitl serve needs the serve extra ({exc.name} is missing): "
             "pip install 'hitl[serve]'", USAGE,
         ) from None
-    return serve(args)
+    return serve(args, ws)
 
 
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"

@@ -196,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  hitl serve\n"
                "  hitl --db team.db serve --host 0.0.0.0 --users team.toml\n"
                'users file (TOML): [users] then one "TOKEN" = "Name" line per person',
+        writes=True,  # its apps write (and make the store, the first time)
     )
     p.add_argument("--host", default="127.0.0.1",
                    help="the address to listen on (default 127.0.0.1: this machine only)")

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from tui.serve.access import (
     TOKEN_ENV,
@@ -17,6 +18,9 @@ from tui.serve.access import (
     new_token,
 )
 from tui.serve.server import HitlServer, ServeError
+
+if TYPE_CHECKING:
+    from tui.sessions.workspace import Workspace
 
 
 def access_from(args: argparse.Namespace) -> tuple[Access, str | None]:
@@ -46,10 +50,13 @@ def app_environment(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def cmd_serve(args: argparse.Namespace, ws: Workspace) -> int:
     if not 0 <= args.port <= 65535:
         raise AccessError(f"--port {args.port}: a port is 0 to 65535 (0: any free one)")
     access, token = access_from(args)
+    # The store is opened (made, the first time) before the server listens: one
+    # that cannot be is said here, in one line, not by every tab's app.
+    _ = ws.store
     server = HitlServer(access, host=args.host, port=args.port, env=app_environment(args))
     loop = asyncio.new_event_loop()
     started: asyncio.Future[str] = loop.create_future()
