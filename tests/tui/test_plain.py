@@ -377,6 +377,23 @@ def test_ctrl_c_while_a_step_waits_on_the_model_stops_without_waiting_for_it(
     assert [a for _, a in answers(ckptr, run_id)] == [{"topic": "cats"}]
 
 
+def test_a_new_session_whose_reader_went_away_before_an_answer_is_not_kept(env) -> None:
+    proc = _plain_process(env, "new", "gather")  # as in: hitl --plain new gather | head -3
+    seen = bytearray()
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        _read_until(proc, seen, b"Question 1 of 4", b"> ")
+        proc.stdout.close()
+        proc.stdin.write(b"Ship\n")  # read, and the next prompt finds no reader
+        proc.stdin.flush()
+        proc.wait(timeout=60)
+        err = proc.stderr.read()
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and b"Traceback" not in err, err
+    assert gather(env).runs() == []
+
+
 def test_a_question_answered_elsewhere_is_not_saved_twice_and_the_text_is_shown(env) -> None:
     proc = _plain_process(env, "new", "gather")
     seen = bytearray()

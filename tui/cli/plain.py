@@ -135,6 +135,10 @@ class Session:
         except KeyboardInterrupt:
             self.stopped()
             return INTERRUPTED_CODE
+        except BrokenPipeError:  # the reader went away (| head): stop, with nothing to say
+            if self.started:
+                run_view.discard_unanswered(self.ckptr, self.view.run_id)
+            raise
         return self.finish()
 
     def introduce(self) -> None:
