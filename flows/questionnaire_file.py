@@ -96,7 +96,7 @@ def _file_text(path: Path) -> str:
             raise QuestionnaireError(
                 shown, None, None, f"the file is {size} bytes, over the limit of {MAX_FILE_BYTES}"
             )
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8-sig")  # a byte order mark (Notepad's) is no text
     except QuestionnaireError:
         raise
     except UnicodeDecodeError as exc:

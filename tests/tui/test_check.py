@@ -62,6 +62,13 @@ def files(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def test_a_file_saved_with_a_byte_order_mark_reads_as_without(files, capsys):
+    path = files / "notepad.toml"  # as Windows Notepad saves UTF-8
+    path.write_bytes(b"\xef\xbb\xbf" + FINE.encode("utf-8"))
+    code, out, err = hitl(capsys, "check", str(path))
+    assert (code, out, err) == (0, f"{path}: ok (flow fine, 2 questions)\n", "")
+
+
 def test_every_problem_of_a_file_with_its_line_and_question(files, capsys):
     path = files / "broken.toml"
     code, out, err = hitl(capsys, "check", str(path))
