@@ -64,3 +64,9 @@ def test_a_store_that_cannot_be_opened_is_said_before_serving(tmp_path: Path) ->
     assert done.returncode == 1
     assert done.stderr.strip() == f"hitl: error: {notes}: not a hitl store (file is not a database)"
     assert done.stdout == ""  # no link to a server whose every tab would fail
+
+
+def test_a_host_that_is_no_address_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = serve(capsys, "--host", "256.1.1.1")
+    assert (code, err) == (1, "hitl: error: cannot listen on 256.1.1.1: it is not an address "
+                              "of this machine or a name of one (check --host)")

@@ -19,6 +19,7 @@ import logging
 import os
 import secrets
 import signal
+import socket
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
@@ -180,6 +181,12 @@ class HitlServer(Server):
         site = web.TCPSite(runner, self.host, self.port)
         try:
             await site.start()
+        except socket.gaierror:  # the host is no address, and no name that resolves
+            await runner.cleanup()
+            raise ServeError(
+                f"cannot listen on {self.host}: it is not an address of this machine or a "
+                "name of one (check --host)"
+            ) from None
         except OSError as exc:
             await runner.cleanup()
             raise ServeError(
