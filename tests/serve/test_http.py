@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,3 +166,18 @@ def test_a_users_file_names_each_token(tmp_path: Path) -> None:
         asyncio.run(knock())
     finally:
         server.close()
+
+
+def test_a_request_that_cannot_be_read_is_refused_and_not_logged(tmp_path: Path) -> None:
+    server = Served(tmp_path)
+    try:
+        for line in (f"GET /?token={TOKEN}\x00 HTTP/1.1",  # the token in a broken line
+                     f"GET /?token={TOKEN} HTTP/1.1\r\nBad Header"):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+                raw.sendall(f"{line}\r\nHost: 127.0.0.1\r\n\r\n".encode())
+                assert raw.recv(100).startswith(b"HTTP/1.0 400 ")
+    finally:
+        status, out, err = server.ctrl_c()
+    assert status == 0
+    assert TOKEN not in out + err
+    assert err == ""  # nothing is logged about requests

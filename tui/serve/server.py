@@ -7,7 +7,7 @@ files of this server (the font is textual-serve's own copy, not a font
 server's) and finds the websocket from its own address, so a reverse proxy
 needs no setting here; the apps are started from an argument list with the
 person's name (:mod:`tui.serve.apps`); no request is logged (a link holds a
-token); ctrl+c ends every app, then the server.
+token), not even one that cannot be read; ctrl+c ends every app, then the server.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from urllib.parse import quote
 import jinja2
 import textual_serve
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from textual_serve.server import Server, to_int
 
 from tui.serve import guard
@@ -40,6 +41,21 @@ MAX_APPS = 64
 """The most tabs served at once: each is a process (about 60 MB)."""
 
 log = logging.getLogger("hitl.serve")
+
+
+class UnreadRequests(logging.Filter):
+    """Leaves out aiohttp's report of a request it could not read (it was answered
+    400): the report quotes the request's line, and with it a link's token; and
+    anyone who can connect could fill the server's output with them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, HttpProcessingError)
+
+
+requests_log = logging.getLogger("hitl.serve.requests")
+"""What aiohttp says about the requests it serves: their errors only (no access log)."""
+requests_log.addFilter(UnreadRequests())
 
 
 class ServeError(Exception):
@@ -175,8 +191,8 @@ class HitlServer(Server):
 
     async def run(self, started: asyncio.Future[str] | None = None) -> None:
         """Serve until SIGINT or SIGTERM; print the address to open once listening."""
-        runner = web.AppRunner(await self._make_app(), access_log=None, handle_signals=False,
-                               shutdown_timeout=2.0)
+        runner = web.AppRunner(await self._make_app(), access_log=None, logger=requests_log,
+                               handle_signals=False, shutdown_timeout=2.0)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
         try:
