@@ -377,6 +377,27 @@ def test_ctrl_c_while_a_step_waits_on_the_model_stops_without_waiting_for_it(
     assert [a for _, a in answers(ckptr, run_id)] == [{"topic": "cats"}]
 
 
+def test_a_session_deleted_elsewhere_says_so_and_what_was_typed(env) -> None:
+    proc = _plain_process(env, "new", "gather")
+    seen = bytearray()
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(b"Ship v2\n.\n")
+        proc.stdin.flush()
+        _read_until(proc, seen, b"Saved.", b"Question 2 of 4", b"> ")
+        run_id = only_run(gather(env))
+        assert hitl(env, "delete", run_id).code == 0
+        out, err = proc.communicate(b"Two people\n.\n", timeout=60)
+    finally:
+        proc.kill()
+    lines = (bytes(seen) + out).decode().splitlines()
+    assert proc.returncode == 1
+    assert err.decode() == f"hitl: error: run {run_id} was deleted elsewhere\n"
+    assert lines[-2:] == ["> > Not saved: the session was deleted elsewhere.",
+                          "What you typed, not saved: Two people"]
+    assert gather(env).runs() == []
+
+
 def test_a_new_session_whose_reader_went_away_before_an_answer_is_not_kept(env) -> None:
     proc = _plain_process(env, "new", "gather")  # as in: hitl --plain new gather | head -3
     seen = bytearray()

@@ -15,7 +15,15 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from hitl import COMPLETED, FAILED, WAITING, ConflictError, RunNotWaiting, WorkflowCheckpointer
+from hitl import (
+    COMPLETED,
+    FAILED,
+    WAITING,
+    ConflictError,
+    RunNotFound,
+    RunNotWaiting,
+    WorkflowCheckpointer,
+)
 from hitl.lineage import answer_text
 from tui.cli import answer_commands, commands
 from tui.cli.plain_io import Console, Stopped, ask_field
@@ -175,6 +183,10 @@ class Session:
         except (ConflictError, RunNotWaiting):
             self.answered_elsewhere(at, values)
             return
+        except RunNotFound:
+            self.con.say("Not saved: the session was deleted elsewhere.")
+            self.say_typed(values)
+            raise commands.CommandError(f"run {view.run_id} was deleted elsewhere") from None
         self.con.say("Saved.")
 
     def answered_elsewhere(self, at: str, values: dict[str, object]) -> None:
@@ -185,10 +197,14 @@ class Session:
                          f"{elsewhere.at.astimezone():%H:%M}: {one_line(elsewhere.text, 200)}")
         else:
             self.con.say("Not saved: the session moved on elsewhere.")
+        self.say_typed(values)
+        self.view = run_view.load_run(self.ckptr, self.view.run_id)
+
+    def say_typed(self, values: dict[str, object]) -> None:
+        """What the person typed for an answer that was not saved, so it is not lost."""
         typed = " ".join(one_line(v) for v in values.values() if v not in (None, "", []))
         if typed:
             self.con.say(f"What you typed, not saved: {typed}")
-        self.view = run_view.load_run(self.ckptr, self.view.run_id)
 
     def stopped(self) -> None:
         """After ctrl+d or ctrl+c: what is saved, and the command that goes on."""
