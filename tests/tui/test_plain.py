@@ -415,6 +415,20 @@ def test_a_new_session_whose_reader_went_away_before_an_answer_is_not_kept(env) 
     assert gather(env).runs() == []
 
 
+def test_a_step_that_fails_says_how_to_run_it_again(env, model_server: FakeModelServer) -> None:
+    model_server.answer = lambda body: (500, b'{"error": {"message": "overloaded"}}')
+    env = {**env, "OPENAI_BASE_URL": model_server.url}
+    done = hitl(env, "--plain", "new", "joke", typed="cats\n")
+    assert done.code == 1
+    assert done.err.startswith("hitl: error: run ") and " failed in a step: " in done.err
+    run_id = only_run(WorkflowCheckpointer(workflow=available_flows().load("joke"),
+                                           store=SqliteStore(env["HITL_DB"])))
+    assert done.lines[-2:] == [
+        "> Saved.", f"Your answers are saved. Go on with: hitl --plain resume {run_id[:8]} "
+        "(it runs the step again)",
+    ]
+
+
 def test_a_question_answered_elsewhere_is_not_saved_twice_and_the_text_is_shown(env) -> None:
     proc = _plain_process(env, "new", "gather")
     seen = bytearray()

@@ -227,6 +227,8 @@ class Session:
     def finish(self) -> int:
         status = self.view.status
         if status == FAILED:
+            self.con.say(f"Your answers are saved. Go on with: hitl --plain resume {self.short} "
+                         "(it runs the step again)")
             raise commands.RunFailed(
                 f"run {self.view.run_id} failed in a step: {one_line(self.view.error or '')}"
             )
