@@ -125,6 +125,17 @@ async def test_the_name_form_takes_a_name_only_from_its_own_page(served: Served)
         wait_until(lambda: not served.apps(), "the app to end with its tab")
 
 
+async def test_a_name_form_that_cannot_be_read_is_refused_as_such(served: Served) -> None:
+    async with client() as http:
+        async with http.get(served.url("/name")) as answer:
+            assert answer.status == 200
+        async with http.post(served.base + "/name", data=b"--zz\r\nbroken",
+                             headers={"Content-Type": "multipart/form-data; boundary=zz"},
+                             allow_redirects=False) as answer:
+            assert answer.status == 400  # the sender's mistake, not the server's (500)
+            assert "could not be read" in await answer.text()
+
+
 async def give_name(http: aiohttp.ClientSession, served: Served, name: str) -> None:
     """Come in by the link and give a name on the form, as the browser does."""
     async with http.get(served.url("/name")) as answer:

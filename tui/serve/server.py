@@ -117,7 +117,10 @@ class HitlServer(Server):
     async def handle_name_given(self, request: web.Request) -> web.Response:
         if request[guard.VISITOR].name is not None:
             return web.Response(status=303, headers={"Location": "/"})
-        form = await request.post()
+        try:
+            form = await request.post()
+        except HttpProcessingError:
+            raise web.HTTPBadRequest(text="hitl serve: that form could not be read\n") from None
         if not hmac.compare_digest(str(form.get("form_key", "")), self.form_key):
             raise web.HTTPForbidden(text=guard.FOREIGN)
         given = str(form.get("name", ""))
