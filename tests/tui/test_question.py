@@ -341,3 +341,36 @@ async def test_continue_says_which_step_runs_while_a_slow_one_does(sqlite, fixed
         runs = app.checkpointer("joke").runs()
         assert [r.status for r in runs] == [COMPLETED]
         assert answers_of(app.checkpointer("joke"), runs[0].run_id) == [{"topic": "cats"}]
+
+
+async def test_quit_while_a_submitted_answer_moves_on_asks_nothing(sqlite, fixed, model_server,
+                                                                  monkeypatch):
+    """The answer sent is saved: quitting while its step runs is no answer lost."""
+    from threading import Event
+
+    from tests.fake_model import completion
+
+    release = Event()
+
+    def slow(body: object):
+        release.wait(30)
+        return completion("A joke about cats.")
+
+    model_server.answer = slow
+    monkeypatch.setenv("OPENAI_BASE_URL", model_server.url)
+    app = make_app(sqlite, open_flow="joke", **fixed.options())
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await question(pilot, 1)
+            button = screen.query_one("#continue-button")
+            await pilot.press(*"cats", "enter")
+            await until(pilot, lambda: str(button.label) == "Working…", "the step to run")
+            await pilot.press("ctrl+q")
+            await until(pilot, lambda: not app.is_running or isinstance(app.screen, ConfirmScreen),
+                        "the app to quit, or to ask")
+            assert not isinstance(app.screen, ConfirmScreen)
+            release.set()
+    finally:
+        release.set()
+    (run,) = app.checkpointer("joke").runs()
+    assert answers_of(app.checkpointer("joke"), run.run_id) == [{"topic": "cats"}]

@@ -403,6 +403,8 @@ class QuestionScreen(FollowsStore, ShowsWorking, OffersTyped, HitlScreen[None]):
         view, form = self.view, self._form()
         if view is None or form is None or self._viewing is not None:
             return
+        if self.busy:  # what the form holds is being sent (and saved): no draft
+            return
         key = view.question_checkpoint or ""
         try:
             values = form.values()
